@@ -1,0 +1,56 @@
+# swift-korium — the two commands are `make demo` and `make test`; both run `make setup` first.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+SWIFT ?= swift
+VENV := .venv
+PY := $(VENV)/bin/python
+APT_PACKAGES := libsodium-dev libb2-dev pkg-config openssl python3-venv
+PIP_PACKAGES := cryptography==48.0.0
+FUZZ_SMOKE_SECONDS ?= 5
+KORIUM := .build/debug/korium
+
+.PHONY: setup demo test build unit vectors fuzz-smoke fuzz bench clean
+
+## setup: install whatever a fresh Debian machine lacks (idempotent).
+setup: .setup-stamp
+.setup-stamp: Makefile
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "setup: installing$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+	@[ -x $(PY) ] || python3 -m venv $(VENV)
+	@$(PY) -c 'import cryptography' 2>/dev/null || $(VENV)/bin/pip install -q $(PIP_PACKAGES)
+	@touch $@
+
+build: setup
+	$(SWIFT) build
+
+## demo: the main job (until the network stack exists: run every vector file).
+demo: build
+	$(KORIUM) vectors Vectors/
+
+## test: the whole suite; ends with the Swift Testing summary line.
+test: build vectors fuzz-smoke unit
+
+vectors: build
+	$(KORIUM) vectors Vectors/
+
+fuzz-smoke: setup
+	Fuzz/run.sh --smoke $(FUZZ_SMOKE_SECONDS)
+
+unit: build
+	$(SWIFT) test --disable-xctest 2>&1 | grep -v -E '^\[[0-9]+/[0-9]+\] ' ; exit $${PIPESTATUS[0]}
+
+## fuzz: long campaigns, every target (FUZZ_SECONDS each); the corpus grows in Fuzz/corpus/.
+FUZZ_SECONDS ?= 300
+fuzz: setup
+	Fuzz/run.sh --all $(FUZZ_SECONDS)
+
+## bench: the benchmark suite (release build, nested package); results go to BENCHMARKS.md by hand.
+bench: setup
+	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark
+
+clean:
+	rm -rf .build Fuzz/.build Benchmarks/.build .setup-stamp

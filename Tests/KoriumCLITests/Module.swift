@@ -1,0 +1,1 @@
+// Swift Testing suites for KoriumCLI. One file per area; vectors are loaded from Vectors/.

@@ -1,0 +1,1 @@
+// Swift Testing suites for KoriumCrypto. One file per area; vectors are loaded from Vectors/.
