@@ -5,7 +5,7 @@ SWIFT ?= swift
 VENV := .venv
 PY := $(VENV)/bin/python
 APT_PACKAGES := libsodium-dev libb2-dev pkg-config openssl python3-venv
-PIP_PACKAGES := cryptography==48.0.0
+PIP_PACKAGES := cryptography==48.0.0 aioquic==1.7.2
 FUZZ_SMOKE_SECONDS ?= 5
 KORIUM := .build/debug/korium
 
@@ -21,7 +21,7 @@ setup: .setup-stamp
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
 	@[ -x $(PY) ] || python3 -m venv $(VENV)
-	@$(PY) -c 'import cryptography' 2>/dev/null || $(VENV)/bin/pip install -q $(PIP_PACKAGES)
+	@$(PY) -c 'import cryptography, aioquic' 2>/dev/null || $(VENV)/bin/pip install -q $(PIP_PACKAGES)
 	@touch $@
 
 build: setup
