@@ -1,0 +1,15 @@
+/// Shared argument checks for the libsodium AEAD wrappers (run before any C call, so a wrong
+/// size becomes a typed error and never reaches libsodium's `sodium_misuse()` abort).
+@inline(__always)
+func validateAEADArguments(
+    messageCount: Int, maximumMessageCount: Int, tagCount: Int, expectedTagCount: Int,
+    nonceCount: Int, expectedNonceCount: Int
+) throws(CryptoError) {
+    guard nonceCount == expectedNonceCount else {
+        throw .invalidNonceSize(expected: expectedNonceCount, actual: nonceCount)
+    }
+    guard tagCount == expectedTagCount else { throw .invalidTagSize }
+    guard messageCount <= maximumMessageCount else {
+        throw .messageTooLong(maximum: maximumMessageCount, actual: messageCount)
+    }
+}
