@@ -8,6 +8,7 @@ struct Korium: AsyncParsableCommand {
         abstract: "swift-korium: a pure-Swift peer-to-peer networking stack.",
         subcommands: [
             VersionCommand.self,
+            VectorsCommand.self,
         ]
     )
 }
