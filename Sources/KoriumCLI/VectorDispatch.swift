@@ -6,19 +6,31 @@ import KoriumCrypto
 /// (and counted) by the runner.
 enum VectorDispatch {
     static let table: [String: VectorCheck] = [
+        "CHACHA20POLY1305": VectorChecks.aead(ChaCha20Poly1305.self),
+        "AES256GCM": VectorChecks.aes256GCM,
+        "AESGCM": VectorChecks.aesGCM(byKeyLength: [32: VectorChecks.aes256GCM]),
+        "CHACHA20": VectorChecks.chacha20,
         "SHA256": VectorChecks.hash(SHA256.self),
         "SHA384": VectorChecks.hash(SHA384.self),
         "SHA512": VectorChecks.hash(SHA512.self),
+        "BLAKE2B": VectorChecks.blake2b,
+        "BLAKE2S": VectorChecks.blake2s,
         "HMACSHA256": VectorChecks.hmac(SHA256.self),
         "HMACSHA384": VectorChecks.hmac(SHA384.self),
         "HMACSHA512": VectorChecks.hmac(SHA512.self),
         "HKDFSHA256": VectorChecks.hkdf(SHA256.self),
         "HKDFSHA384": VectorChecks.hkdf(SHA384.self),
         "TLS13HKDFEXPANDLABELSHA256": VectorChecks.expandLabel(SHA256.self),
+        "X25519": VectorChecks.x25519,
+        "XDH": VectorChecks.x25519,
+        "ED25519": VectorChecks.ed25519,
+        "EDDSA": VectorChecks.ed25519,
         "ED25519GROUP": VectorChecks.ed25519Group,
         "QUICVARINT": VectorChecks.varint,
         "QUICINITIALKEYS": VectorChecks.quicInitialKeys,
-        "QUICHEADERPROTECTION": VectorChecks.headerProtection([:]),
+        "QUICHEADERPROTECTION": VectorChecks.headerProtection([
+            "ChaCha20": { (key: [UInt8]) throws(CryptoError) in try ChaCha20HeaderProtection(key: key) },
+        ]),
         "QUICPACKETPROTECTION": VectorChecks.pending("needs the QUIC packet layer"),
     ]
 
