@@ -64,10 +64,11 @@ public enum DER {
 
     /// Reads one TLV header + content from `storage[start..<end]`.
     static func readElement(_ storage: [UInt8], from start: Int, end: Int) throws(DERError) -> DERElement {
-        let header = try storage.withUnsafeBytes { (raw: UnsafeRawBufferPointer) throws(DERError) -> (tag: UInt8, length: Int, headerLength: Int) in
+        let result = storage.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Result<(tag: UInt8, length: Int, headerLength: Int), DERError> in
             var reader = ByteReader(UnsafeRawBufferPointer(rebasing: raw[start..<end]))
-            return try readHeader(&reader)
+            do throws(DERError) { return .success(try readHeader(&reader)) } catch { return .failure(error) }
         }
+        let header = try result.get()
         let contentStart = start + header.headerLength
         guard header.length <= end - contentStart else { throw .truncated }
         return DERElement(tag: header.tag, storage: storage, start: start, contentStart: contentStart,

@@ -17,21 +17,21 @@ public struct TLSSession: Sendable {
     /// Whether we are the client.
     public let isClient: Bool
     /// The negotiated cipher suite, once the hellos are exchanged.
-    public private(set) var cipherSuite: CipherSuite?
+    public internal(set) var cipherSuite: CipherSuite?
     /// The negotiated ALPN protocol.
-    public private(set) var negotiatedALPN: [UInt8]?
+    public internal(set) var negotiatedALPN: [UInt8]?
     /// The peer's quic_transport_parameters extension body.
-    public private(set) var peerTransportParameters: [UInt8]?
+    public internal(set) var peerTransportParameters: [UInt8]?
     /// The authenticated peer, once its CertificateVerify checked out.
-    public private(set) var peerIdentity: PeerIdentity?
+    public internal(set) var peerIdentity: PeerIdentity?
     /// The server name the client asked for (server side) or sent (client side).
-    public private(set) var serverName: String?
+    public internal(set) var serverName: String?
     /// Whether the server answered with a HelloRetryRequest.
-    public private(set) var didHelloRetry = false
+    public internal(set) var didHelloRetry = false
     /// Whether the handshake is complete.
-    public private(set) var isHandshakeComplete = false
+    public internal(set) var isHandshakeComplete = false
     /// The error that ended the handshake, if any; every later call rethrows it.
-    public private(set) var failure: TLSError?
+    public internal(set) var failure: TLSError?
 
     let config: TLSConfiguration
     let now: Int64
