@@ -58,7 +58,7 @@ public enum CertificateVerifier {
                 return PeerIdentity(publicKey: leaf.publicKey, spiffeID: spiffeID, certificateChain: chain)
             }
             guard let index = pool.firstIndex(where: { $0.subject == current.issuer && current.isSigned(by: $0.publicKey) }) else {
-                if pool.contains(where: { $0.subject == current.issuer }) || trustAnchors.contains(where: { $0.subject == current.issuer }) {
+                if pool.contains(where: { $0.subject == current.issuer }) {
                     throw .badSignature
                 }
                 throw .unknownIssuer
