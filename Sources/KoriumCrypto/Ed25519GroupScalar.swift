@@ -64,6 +64,15 @@ public struct Ed25519Scalar: Sendable, Hashable, Comparable {
         self = Self.reduce(&wide)
     }
 
+    /// Finalizes a SHA-512 state and reduces the 64-byte digest modulo L: the hash-to-scalar of
+    /// RFC 8032 §5.1.6–§5.1.7 and RFC 9591 H1–H3. Total, since a SHA-512 digest is always
+    /// exactly the 64 bytes the reduction takes.
+    public init(reducingDigestOf hash: SHA512) {
+        var wide = InlineArray<64, UInt8>(repeating: 0)
+        withUnsafeMutableBytes(of: &wide) { hash.finalize(into: $0) }
+        self = Self.reduce(&wide)
+    }
+
     /// Reduces `wide` modulo L and wipes it.
     static func reduce(_ wide: inout InlineArray<64, UInt8>) -> Ed25519Scalar {
         var s = InlineArray<32, UInt8>(repeating: 0)
