@@ -26,6 +26,7 @@ enum VectorDispatch {
         "ED25519": VectorChecks.ed25519,
         "EDDSA": VectorChecks.ed25519,
         "ED25519GROUP": VectorChecks.ed25519Group,
+        "FROSTED25519SHA512": VectorChecks.frostEd25519,
         "QUICVARINT": VectorChecks.varint,
         "QUICINITIALKEYS": VectorChecks.quicInitialKeys,
         "QUICHEADERPROTECTION": VectorChecks.headerProtection([

@@ -30,7 +30,7 @@ public enum FROST {
     }
 
     /// `commit` with the 32-byte random inputs of `nonce_generate` given (RFC 9591 test vectors).
-    static func commit(
+    package static func commit(
         signingShare: Ed25519SecretScalar, identifier: FROSTIdentifier,
         hidingRandomness: [UInt8], bindingRandomness: [UInt8]
     ) -> SigningNonces {
@@ -151,17 +151,17 @@ public enum FROST {
 
 /// The per-message values every signer and the coordinator derive from a signing package:
 /// binding factors (RFC 9591 §4.4), group commitment (§4.5) and challenge (§4.6).
-struct SigningContext {
+package struct SigningContext {
     let package: SigningPackage
     let groupPublicKey: Ed25519Point
     /// ρ_i per signer, in the package's order.
     let bindingFactors: [(identifier: FROSTIdentifier, factor: Ed25519Scalar)]
     /// R = Σ D_i + ρ_i·E_i.
-    let groupCommitment: Ed25519Point
+    package let groupCommitment: Ed25519Point
     /// c = H2(R || PK || msg).
     let challenge: Ed25519Scalar
 
-    init(package: SigningPackage, groupPublicKey: Ed25519Point) throws(FROSTError) {
+    package init(package: SigningPackage, groupPublicKey: Ed25519Point) throws(FROSTError) {
         self.package = package
         self.groupPublicKey = groupPublicKey
         let factors = Self.bindingFactors(groupPublicKey: groupPublicKey, package: package)
@@ -189,12 +189,12 @@ struct SigningContext {
     }
 
     /// group_public_key_enc || H4(msg) || H5(encode_group_commitment_list(commitment_list)).
-    static func bindingFactorInputPrefix(groupPublicKey: Ed25519Point, package: SigningPackage) -> [UInt8] {
+    package static func bindingFactorInputPrefix(groupPublicKey: Ed25519Point, package: SigningPackage) -> [UInt8] {
         groupPublicKey.bytes + FROSTCiphersuite.h4(package.message) + FROSTCiphersuite.h5(package.encodedCommitmentList)
     }
 
     /// RFC 9591 §4.3 `binding_factor_for_participant`.
-    func bindingFactor(of identifier: FROSTIdentifier) throws(FROSTError) -> Ed25519Scalar {
+    package func bindingFactor(of identifier: FROSTIdentifier) throws(FROSTError) -> Ed25519Scalar {
         guard let f = bindingFactors.first(where: { $0.identifier == identifier }) else {
             throw .unknownIdentifier(identifier)
         }

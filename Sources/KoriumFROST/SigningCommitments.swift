@@ -54,9 +54,9 @@ public struct SigningNonces: ~Copyable, Sendable {
     static let version: UInt8 = 1
 
     /// hiding_nonce d.
-    let hiding: Ed25519SecretScalar
+    package let hiding: Ed25519SecretScalar
     /// binding_nonce e.
-    let binding: Ed25519SecretScalar
+    package let binding: Ed25519SecretScalar
     /// The public commitments (d·B, e·B) for these nonces.
     public let commitments: SigningCommitments
 

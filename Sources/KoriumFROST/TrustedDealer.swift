@@ -97,7 +97,7 @@ public enum TrustedDealer {
 
     /// RFC 9591 Appendix C.1 `secret_share_shard` + Appendix C.2 `vss_commit` with given
     /// coefficients (the RFC test vectors fix them).
-    static func split(
+    package static func split(
         secret: Ed25519Scalar, coefficients: [Ed25519Scalar], maxSigners: Int
     ) throws(FROSTError) -> Output {
         let minSigners = coefficients.count + 1

@@ -28,9 +28,17 @@ private struct RFC9591Vector: Decodable {
     let round_two_outputs: [String: RoundTwo]
     let final_output: Final
 
+    /// The file is in the project's vector format: one case in `tests` holds the appendix.
+    private struct File: Decodable {
+        let algorithm: String
+        let tests: [RFC9591Vector]
+    }
+
     static func load() throws -> RFC9591Vector {
         let data = try Data(contentsOf: repositoryRoot.appendingPathComponent("Vectors/frost/rfc9591_ed25519.json"))
-        return try JSONDecoder().decode(RFC9591Vector.self, from: data)
+        let file = try JSONDecoder().decode(File.self, from: data)
+        #expect(file.algorithm == "FROST-Ed25519-SHA512")
+        return try #require(file.tests.first)
     }
 }
 
