@@ -1,0 +1,134 @@
+/// Secret 64-bit words in their own heap block, wiped when the last reference goes away.
+///
+/// `@unchecked Sendable` is sound: the words are written only inside `init` (before the object
+/// is shared) and are read-only afterwards; `deinit` runs when no other reference exists.
+@usableFromInline
+final class AESSecretWords: @unchecked Sendable {
+    @usableFromInline let base: UnsafeMutablePointer<UInt64>
+    @usableFromInline let count: Int
+
+    init(count: Int, fill: (UnsafeMutablePointer<UInt64>) -> Void) {
+        base = UnsafeMutablePointer<UInt64>.allocate(capacity: count)
+        base.initialize(repeating: 0, count: count)
+        self.count = count
+        fill(base)
+    }
+
+    deinit {
+        wipe(UnsafeMutableRawBufferPointer(start: base, count: count * MemoryLayout<UInt64>.size))
+        base.deallocate()
+    }
+}
+
+/// An AES key expanded for the bitsliced encryptor: `rounds + 1` round keys, each as eight
+/// bitsliced words with the round key replicated in all four lanes.
+///
+/// The expansion (FIPS 197 §5.2) runs SubWord through the same boolean S-box circuit as the
+/// rounds, so the key schedule is as constant-time as encryption. Only encryption is provided:
+/// CTR, GCM and QUIC header protection never run the inverse cipher.
+@usableFromInline
+struct AESExpandedKey: Sendable {
+    /// 10 for AES-128, 14 for AES-256 (FIPS 197 Table 4: Nr = Nk + 6).
+    @usableFromInline let rounds: Int
+    @usableFromInline let roundKeys: AESSecretWords
+
+    /// Expands a 16- or 32-byte key; other lengths are a caller bug (the public types check).
+    init(key: UnsafeRawBufferPointer) {
+        precondition(key.count == 16 || key.count == 32, "AES key must be 16 or 32 bytes")
+        let nk = key.count / 4
+        let rounds = nk + 6
+        let wordCount = 4 * (rounds + 1)
+        self.rounds = rounds
+        roundKeys = AESSecretWords(count: 8 * (rounds + 1)) { out in
+            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: wordCount) { w in
+                // FIPS 197 §5.2 KeyExpansion. Words are little-endian, so the first key byte
+                // of a word is its low byte: RotWord is a right rotation by 8 bits and Rcon
+                // goes into the low byte.
+                for i in 0..<nk {
+                    w[i] = UInt32(littleEndian: key.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))
+                }
+                var rcon: UInt32 = 1
+                for i in nk..<wordCount {
+                    var temp = w[i - 1]
+                    if i % nk == 0 {
+                        temp = Self.subWord((temp >> 8) | (temp << 24)) ^ rcon
+                        // xtime on the public round constant.
+                        rcon = (rcon << 1) ^ (0x11B & (0 &- (rcon >> 7)))
+                    } else if nk > 6 && i % nk == 4 {
+                        temp = Self.subWord(temp)
+                    }
+                    w[i] = w[i - nk] ^ temp
+                }
+                for r in 0...rounds {
+                    let even = AESBitsliceState.interleave(w[4 * r], w[4 * r + 2])
+                    let odd = AESBitsliceState.interleave(w[4 * r + 1], w[4 * r + 3])
+                    var s = AESBitsliceState(even, even, even, even, odd, odd, odd, odd)
+                    s.transpose()
+                    let k = out + 8 * r
+                    k[0] = s.q0
+                    k[1] = s.q1
+                    k[2] = s.q2
+                    k[3] = s.q3
+                    k[4] = s.q4
+                    k[5] = s.q5
+                    k[6] = s.q6
+                    k[7] = s.q7
+                }
+                wipe(UnsafeMutableRawBufferPointer(w))
+            }
+        }
+    }
+
+    /// SubWord through the bitsliced S-box: the word's bytes go to four byte positions of one
+    /// word, the transposition spreads them over the bit planes, and the circuit substitutes.
+    static func subWord(_ x: UInt32) -> UInt32 {
+        var s = AESBitsliceState(UInt64(x), 0, 0, 0, 0, 0, 0, 0)
+        s.transpose()
+        s.subBytes()
+        s.transpose()
+        return UInt32(truncatingIfNeeded: s.q0)
+    }
+
+    /// Encrypts the four bitsliced blocks in `s` (FIPS 197 §5.1 Cipher).
+    @inline(__always)
+    func encrypt(_ s: inout AESBitsliceState) {
+        let k = UnsafePointer(roundKeys.base)
+        s.addRoundKey(k)
+        for r in 1..<rounds {
+            s.subBytes()
+            s.shiftRows()
+            s.mixColumns()
+            s.addRoundKey(k + 8 * r)
+        }
+        s.subBytes()
+        s.shiftRows()
+        s.addRoundKey(k + 8 * rounds)
+    }
+
+    /// Encrypts `count` consecutive 16-byte blocks from `input` to `output` (which may be the
+    /// same memory), four blocks per bitsliced pass; a final group of fewer than four blocks
+    /// goes through a zero-padded stack buffer.
+    func encryptBlocks(_ input: UnsafeRawPointer, _ output: UnsafeMutableRawPointer, count: Int) {
+        var offset = 0
+        let full = count & ~3
+        while offset < 16 * full {
+            var s = AESBitsliceState(loading: input + offset)
+            encrypt(&s)
+            s.store(to: output + offset)
+            offset += 64
+        }
+        let rest = 16 * (count - full)
+        if rest > 0 {
+            var buffer: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) =
+                (0, 0, 0, 0, 0, 0, 0, 0)
+            withUnsafeMutableBytes(of: &buffer) { tmp in
+                tmp.baseAddress!.copyMemory(from: input + offset, byteCount: rest)
+                var s = AESBitsliceState(loading: tmp.baseAddress!)
+                encrypt(&s)
+                s.store(to: tmp.baseAddress!)
+                (output + offset).copyMemory(from: tmp.baseAddress!, byteCount: rest)
+                wipe(tmp)
+            }
+        }
+    }
+}
