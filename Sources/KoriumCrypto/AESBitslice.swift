@@ -4,12 +4,12 @@
 /// leaks them through the cache. Here the 64 bytes of four blocks are transposed into eight
 /// 64-bit words: word `b` holds bit `b` (0 = least significant) of every byte, so one boolean
 /// operation on a word acts on the same bit of all 64 bytes. SubBytes becomes a fixed boolean
-/// circuit, ShiftRows a fixed bit permutation, MixColumns rotations and XORs: the instruction
-/// and memory-access sequence never depends on key or data.
+/// circuit, ShiftRows a relabelling of positions (see "Lazy ShiftRows"), MixColumns rotations
+/// and XORs: the instruction and memory-access sequence never depends on key or data.
 ///
 /// Bit layout inside each word: the byte in row `r`, column `c` of lane (block) `l` sits at bit
 /// `16·r + 4·c + l`. A row is thus a 16-bit field, so MixColumns reaches the next row of the
-/// same column by rotating a word by 16 bits, and ShiftRows rotates 4-bit groups inside a row.
+/// same column by rotating a word by 16 bits, and columns are 4-bit groups inside a row.
 @usableFromInline
 struct AESBitsliceState {
     @usableFromInline var q0: UInt64
@@ -332,49 +332,85 @@ struct AESBitsliceState {
         q0 = ~(l6 ^ l23)
     }
 
-    /// ShiftRows: row `r` rotates left by `r` columns, i.e. its 16-bit field rotates right by
-    /// `4r` bits (new column `c` takes old column `c + r`).
+    // MARK: Lazy ShiftRows
+
+    // ShiftRows is a fixed permutation of byte positions and SubBytes does not care where a
+    // byte sits, so the rounds never move bytes for ShiftRows. Instead the state is kept in
+    // a *frame* `u`: logical column `c` of row `r` is stored in physical column
+    // `(c + r·u) mod 4`. Skipping ShiftRows turns frame `u` into frame `u + 1` at no cost;
+    // MixColumns and AddRoundKey then work in that frame (the round keys are pre-rotated into
+    // the frame of their round), and one fix-up at the end returns to frame 0. Only the frame
+    // number modulo 4 matters; it depends on the round index, never on data.
+
+    /// Rotates every 16-bit row field right by `m` nibbles (physical column `p` → `p − m`).
     @inline(__always)
-    mutating func shiftRows() {
-        @inline(__always)
-        func shift(_ x: UInt64) -> UInt64 {
-            (x & 0x0000_0000_0000_FFFF)
-                | ((x >> 4) & 0x0000_0000_0FFF_0000) | ((x << 12) & 0x0000_0000_F000_0000)
-                | ((x >> 8) & 0x0000_00FF_0000_0000) | ((x << 8) & 0x0000_FF00_0000_0000)
-                | ((x >> 12) & 0x000F_0000_0000_0000) | ((x << 4) & 0xFFF0_0000_0000_0000)
+    static func rotateColumns(_ x: UInt64, _ m: Int) -> UInt64 {
+        switch m & 3 {
+        case 1: ((x >> 4) & 0x0FFF_0FFF_0FFF_0FFF) | ((x << 12) & 0xF000_F000_F000_F000)
+        case 2: ((x >> 8) & 0x00FF_00FF_00FF_00FF) | ((x << 8) & 0xFF00_FF00_FF00_FF00)
+        case 3: ((x >> 12) & 0x000F_000F_000F_000F) | ((x << 4) & 0xFFF0_FFF0_FFF0_FFF0)
+        default: x
         }
-        q0 = shift(q0)
-        q1 = shift(q1)
-        q2 = shift(q2)
-        q3 = shift(q3)
-        q4 = shift(q4)
-        q5 = shift(q5)
-        q6 = shift(q6)
-        q7 = shift(q7)
     }
 
-    /// MixColumns: `b_r = 2·a_r ⊕ 3·a_{r+1} ⊕ a_{r+2} ⊕ a_{r+3}`, written as
-    /// `2·t ⊕ a_{r+1} ⊕ rot(t)` with `t = a_r ⊕ a_{r+1}`. Row `r + 1` of the same column is 16
-    /// bits higher, so a right rotation by 16 brings it into place. Doubling in GF(2^8)
-    /// (modulus x^8 + x^4 + x^3 + x + 1) moves bit `b` to `b + 1` and folds bit 7 into bits
-    /// 0, 1, 3 and 4.
+    /// Moves every row `r` of `x` from frame `from` to frame `to` (row `r` rotates by
+    /// `r·(to − from)` columns). Used for round keys and the final fix-up, not per round.
     @inline(__always)
-    mutating func mixColumns() {
+    static func reframe(_ x: UInt64, from: Int, to: Int) -> UInt64 {
+        var out: UInt64 = 0
+        for r in 0..<4 {
+            let shift = UInt64(16 * r)
+            let field = (x >> shift) & 0xFFFF
+            // Right rotation by r·(from − to) nibbles = left rotation by r·(to − from).
+            let m = (r * (from - to)) & 3
+            out |= (rotateColumns(field, m) & 0xFFFF) << shift
+        }
+        return out
+    }
+
+    /// Returns the state from frame `rounds` to frame 0 after the last round. AES-128 and
+    /// AES-256 have 10 and 14 rounds, both ≡ 2 (mod 4): rows 1 and 3 rotate by two columns.
+    @inline(__always)
+    mutating func leaveFrameAfterLastRound() {
         @inline(__always)
-        func rot16(_ x: UInt64) -> UInt64 { (x >> 16) | (x << 48) }
+        func fix(_ x: UInt64) -> UInt64 {
+            (x & 0x0000_FFFF_0000_FFFF)
+                | ((x >> 8) & 0x00FF_0000_00FF_0000) | ((x << 8) & 0xFF00_0000_FF00_0000)
+        }
+        q0 = fix(q0)
+        q1 = fix(q1)
+        q2 = fix(q2)
+        q3 = fix(q3)
+        q4 = fix(q4)
+        q5 = fix(q5)
+        q6 = fix(q6)
+        q7 = fix(q7)
+    }
+
+    /// MixColumns on a state in frame `u` (ShiftRows already absorbed into the frame):
+    /// `b_r = 2·a_r ⊕ 3·a_{r+1} ⊕ a_{r+2} ⊕ a_{r+3}` per logical column, written as
+    /// `2·t ⊕ a_{r+1} ⊕ a_{r+2..3}` with `t = a_r ⊕ a_{r+1}`. Logical row `r + k` of the same
+    /// column sits `16k` bits higher and `k·u` physical columns further, so it is brought into
+    /// place by a 64-bit right rotation by `16k` and a column rotation by `k·u`. Doubling in
+    /// GF(2^8) (modulus x^8 + x^4 + x^3 + x + 1) moves bit `b` to `b + 1` and folds bit 7
+    /// into bits 0, 1, 3 and 4.
+    @inline(__always)
+    mutating func mixColumns(frame u: Int) {
         @inline(__always)
-        func rot32(_ x: UInt64) -> UInt64 { (x >> 32) | (x << 32) }
-        let r0 = rot16(q0), r1 = rot16(q1), r2 = rot16(q2), r3 = rot16(q3)
-        let r4 = rot16(q4), r5 = rot16(q5), r6 = rot16(q6), r7 = rot16(q7)
+        func next(_ x: UInt64) -> UInt64 { Self.rotateColumns((x >> 16) | (x << 48), u) }
+        @inline(__always)
+        func nextTwo(_ x: UInt64) -> UInt64 { Self.rotateColumns((x >> 32) | (x << 32), 2 * u) }
+        let r0 = next(q0), r1 = next(q1), r2 = next(q2), r3 = next(q3)
+        let r4 = next(q4), r5 = next(q5), r6 = next(q6), r7 = next(q7)
         let t0 = q0 ^ r0, t1 = q1 ^ r1, t2 = q2 ^ r2, t3 = q3 ^ r3
         let t4 = q4 ^ r4, t5 = q5 ^ r5, t6 = q6 ^ r6, t7 = q7 ^ r7
-        q0 = t7 ^ r0 ^ rot32(t0)
-        q1 = t0 ^ t7 ^ r1 ^ rot32(t1)
-        q2 = t1 ^ r2 ^ rot32(t2)
-        q3 = t2 ^ t7 ^ r3 ^ rot32(t3)
-        q4 = t3 ^ t7 ^ r4 ^ rot32(t4)
-        q5 = t4 ^ r5 ^ rot32(t5)
-        q6 = t5 ^ r6 ^ rot32(t6)
-        q7 = t6 ^ r7 ^ rot32(t7)
+        q0 = t7 ^ r0 ^ nextTwo(t0)
+        q1 = t0 ^ t7 ^ r1 ^ nextTwo(t1)
+        q2 = t1 ^ r2 ^ nextTwo(t2)
+        q3 = t2 ^ t7 ^ r3 ^ nextTwo(t3)
+        q4 = t3 ^ t7 ^ r4 ^ nextTwo(t4)
+        q5 = t4 ^ r5 ^ nextTwo(t5)
+        q6 = t5 ^ r6 ^ nextTwo(t6)
+        q7 = t6 ^ r7 ^ nextTwo(t7)
     }
 }

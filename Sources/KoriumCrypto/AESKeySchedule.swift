@@ -64,15 +64,16 @@ struct AESExpandedKey: Sendable {
                     let odd = AESBitsliceState.interleave(w[4 * r + 1], w[4 * r + 3])
                     var s = AESBitsliceState(even, even, even, even, odd, odd, odd, odd)
                     s.transpose()
+                    // Round r's key is added to a state in frame r (lazy ShiftRows).
                     let k = out + 8 * r
-                    k[0] = s.q0
-                    k[1] = s.q1
-                    k[2] = s.q2
-                    k[3] = s.q3
-                    k[4] = s.q4
-                    k[5] = s.q5
-                    k[6] = s.q6
-                    k[7] = s.q7
+                    k[0] = AESBitsliceState.reframe(s.q0, from: 0, to: r)
+                    k[1] = AESBitsliceState.reframe(s.q1, from: 0, to: r)
+                    k[2] = AESBitsliceState.reframe(s.q2, from: 0, to: r)
+                    k[3] = AESBitsliceState.reframe(s.q3, from: 0, to: r)
+                    k[4] = AESBitsliceState.reframe(s.q4, from: 0, to: r)
+                    k[5] = AESBitsliceState.reframe(s.q5, from: 0, to: r)
+                    k[6] = AESBitsliceState.reframe(s.q6, from: 0, to: r)
+                    k[7] = AESBitsliceState.reframe(s.q7, from: 0, to: r)
                 }
                 wipe(UnsafeMutableRawBufferPointer(w))
             }
@@ -89,20 +90,37 @@ struct AESExpandedKey: Sendable {
         return UInt32(truncatingIfNeeded: s.q0)
     }
 
-    /// Encrypts the four bitsliced blocks in `s` (FIPS 197 §5.1 Cipher).
+    /// Encrypts the four bitsliced blocks in `s` (FIPS 197 §5.1 Cipher). ShiftRows is
+    /// absorbed into the state's frame: after round `r` the state is in frame `r`
+    /// (see `AESBitsliceState.mixColumns(frame:)`), and one fix-up restores frame 0.
     @inline(__always)
     func encrypt(_ s: inout AESBitsliceState) {
         let k = UnsafePointer(roundKeys.base)
         s.addRoundKey(k)
-        for r in 1..<rounds {
+        var r = 1
+        // Four rounds per iteration so every frame number is a constant after inlining.
+        while r + 4 <= rounds {
             s.subBytes()
-            s.shiftRows()
-            s.mixColumns()
+            s.mixColumns(frame: 1)
             s.addRoundKey(k + 8 * r)
+            s.subBytes()
+            s.mixColumns(frame: 2)
+            s.addRoundKey(k + 8 * (r + 1))
+            s.subBytes()
+            s.mixColumns(frame: 3)
+            s.addRoundKey(k + 8 * (r + 2))
+            s.subBytes()
+            s.mixColumns(frame: 0)
+            s.addRoundKey(k + 8 * (r + 3))
+            r += 4
         }
+        // rounds ≡ 2 (mod 4): one more full round (frame 1), then the final round (frame 2).
         s.subBytes()
-        s.shiftRows()
+        s.mixColumns(frame: 1)
+        s.addRoundKey(k + 8 * r)
+        s.subBytes()
         s.addRoundKey(k + 8 * rounds)
+        s.leaveFrameAfterLastRound()
     }
 
     /// Encrypts `count` consecutive 16-byte blocks from `input` to `output` (which may be the
