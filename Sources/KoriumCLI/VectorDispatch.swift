@@ -8,7 +8,13 @@ enum VectorDispatch {
     static let table: [String: VectorCheck] = [
         "CHACHA20POLY1305": VectorChecks.aead(ChaCha20Poly1305.self),
         "AES256GCM": VectorChecks.aes256GCM,
-        "AESGCM": VectorChecks.aesGCM(byKeyLength: [32: VectorChecks.aes256GCM]),
+        "AES128GCM": VectorChecks.aead(AES128GCM.self),
+        "AESGCM": VectorChecks.aesGCM(byKeyLength: [
+            16: VectorChecks.aead(AES128GCM.self), 32: VectorChecks.aes256GCM,
+        ]),
+        "AES128": VectorChecks.aesECB,
+        "AES256": VectorChecks.aesECB,
+        "AESECB": VectorChecks.aesECB,
         "CHACHA20": VectorChecks.chacha20,
         "SHA256": VectorChecks.hash(SHA256.self),
         "SHA384": VectorChecks.hash(SHA384.self),
@@ -31,6 +37,8 @@ enum VectorDispatch {
         "QUICINITIALKEYS": VectorChecks.quicInitialKeys,
         "QUICHEADERPROTECTION": VectorChecks.headerProtection([
             "ChaCha20": { (key: [UInt8]) throws(CryptoError) in try ChaCha20HeaderProtection(key: key) },
+            "AES-128": { (key: [UInt8]) throws(CryptoError) in try AESHeaderProtection(key: key) },
+            "AES-256": { (key: [UInt8]) throws(CryptoError) in try AESHeaderProtection(key: key) },
         ]),
         "QUICPACKETPROTECTION": VectorChecks.pending("needs the QUIC packet layer"),
     ]
