@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "KoriumTLS", targets: ["KoriumTLS"]),
         .library(name: "KoriumSim", targets: ["KoriumSim"]),
         .library(name: "KoriumFROST", targets: ["KoriumFROST"]),
+        .library(name: "KoriumDHT", targets: ["KoriumDHT"]),
         .executable(name: "korium", targets: ["KoriumCLI"]),
     ],
     dependencies: [
@@ -28,11 +29,12 @@ let package = Package(
         .target(name: "KoriumTLS", dependencies: ["KoriumCrypto", "KoriumWire"]),
         .target(name: "KoriumSim", dependencies: ["KoriumWire"]),
         .target(name: "KoriumFROST", dependencies: ["KoriumCrypto", "KoriumWire"]),
+        .target(name: "KoriumDHT", dependencies: ["KoriumCrypto", "KoriumWire"]),
 
         .executableTarget(
             name: "KoriumCLI",
             dependencies: [
-                "KoriumCrypto", "KoriumWire", "KoriumTLS", "KoriumSim", "KoriumFROST",
+                "KoriumCrypto", "KoriumWire", "KoriumTLS", "KoriumSim", "KoriumFROST", "KoriumDHT",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -42,6 +44,7 @@ let package = Package(
         .testTarget(name: "KoriumTLSTests", dependencies: ["KoriumTLS", "KoriumCrypto", "KoriumWire"]),
         .testTarget(name: "KoriumSimTests", dependencies: ["KoriumSim", "KoriumWire"]),
         .testTarget(name: "KoriumFROSTTests", dependencies: ["KoriumFROST", "KoriumCrypto", "KoriumWire"]),
+        .testTarget(name: "KoriumDHTTests", dependencies: ["KoriumDHT", "KoriumSim", "KoriumCrypto", "KoriumWire"]),
         .testTarget(name: "KoriumCLITests", dependencies: ["KoriumCLI"]),
     ]
 )
