@@ -9,6 +9,7 @@ struct Korium: AsyncParsableCommand {
         subcommands: [
             VersionCommand.self,
             VectorsCommand.self,
+            FrostCommand.self,
         ]
     )
 }
