@@ -10,6 +10,7 @@ struct Korium: AsyncParsableCommand {
             VersionCommand.self,
             VectorsCommand.self,
             FrostCommand.self,
+            SimCommand.self,
         ]
     )
 }

@@ -6,7 +6,9 @@
 /// Order of calls for one node: `handleStart` when it comes online (at the start of the run or
 /// when churn rejoins it), then any number of `handleMessage`/`handleTimer`, then `handleStop`
 /// if it leaves gracefully (a crash calls nothing). Timers set before a leave or crash are
-/// discarded; messages in flight to an offline node are dropped.
+/// discarded; messages in flight to an offline node are dropped. Timers cannot be cancelled:
+/// a core ignores a timer whose token it no longer expects (put a generation number in it), the
+/// way a sans-IO core re-arms from `pollTimeout()` and ignores early wake-ups.
 public protocol SimNode {
     /// The message type this core exchanges with its peers.
     associatedtype Message: SimMessage

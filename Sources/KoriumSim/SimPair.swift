@@ -62,12 +62,14 @@ public final class SimPair<Node: SimNode> {
 
     /// Runs until no event is pending (quiescent), or `limit` of virtual time has passed from
     /// now, or `maxEvents` events were processed — whichever comes first.
+    @inlinable
     @discardableResult
     public func drive(limit: SimDuration = .seconds(600), maxEvents: Int = 10_000_000) -> SimRunOutcome {
         simulation.runUntilQuiescent(limit: simulation.now + limit, maxEvents: maxEvents)
     }
 
     /// Acts on one endpoint now (connect, write, close), then sends what it queued.
+    @inlinable
     @discardableResult
     public func perform<R>(on id: SimNodeID, _ body: (inout Node, inout SimContext<Node.Message>) -> R) -> R? {
         simulation.perform(on: id, body)

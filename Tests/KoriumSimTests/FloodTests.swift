@@ -1,3 +1,4 @@
+import KoriumWire
 import Testing
 @testable import KoriumSim
 
@@ -57,14 +58,21 @@ struct FloodTests {
         #expect(sim.stats.droppedLoss > 0)
     }
 
-    /// The wire size is the length of the documented encoding.
-    @Test func wireSizeMatchesEncoding() {
+    /// The wire size is the length of the KoriumWire encoding, whose layout is checked byte by byte.
+    @Test func wireSizeMatchesEncoding() throws {
         for n in [0, 1, 63, 64, 16_383, 16_384, 65_536] {
             let m = FloodMessage(origin: SimNodeID(1), sequence: 2, originatedAt: .zero, hops: 0,
                                  payload: [UInt8](repeating: 0, count: n))
             let prefix = n < 64 ? 1 : (n < 16_384 ? 2 : 4)
             #expect(m.wireSize == 4 + 4 + 8 + 1 + prefix + n)
+            #expect(try m.wireBytes().count == m.wireSize)
         }
+        let m = FloodMessage(origin: SimNodeID(0x0102_0304), sequence: 5, originatedAt: SimInstant(nanoseconds: 0x1122),
+                             hops: 9, payload: [0xAA, 0xBB])
+        #expect(try m.wireBytes() == [1, 2, 3, 4, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0x11, 0x22, 9, 2, 0xAA, 0xBB])
+        let big = FloodMessage(origin: SimNodeID(0), sequence: 0, originatedAt: .zero, hops: 0,
+                               payload: [UInt8](repeating: 0, count: FloodMessage.maxPayload + 1))
+        #expect(throws: WireError.lengthExceedsLimit(length: 65_537, limit: 65_536)) { try big.wireBytes() }
     }
 
     @Test func randomGraphIsSymmetricAndConnected() {

@@ -75,3 +75,16 @@ struct OutputTests {
         #expect(m.counter("lookups") == c)
     }
 }
+
+@Suite("Time series")
+struct SimTimeSeriesTests {
+    @Test func keepsEvenlySpacedBoundedRows() {
+        var s = SimTimeSeries(columns: ["k", "alpha"])
+        for i in 0..<25_000 { s.add(SimInstant.zero + .seconds(i), [Double(i), 3]) }
+        #expect(s.rows.count < SimTimeSeries.maxRows)
+        #expect(s.rows.count > SimTimeSeries.maxRows / 4)
+        let gaps = Set(zip(s.rows.dropFirst(), s.rows).map { $0.0.time.nanoseconds - $0.1.time.nanoseconds })
+        #expect(gaps.count == 1)
+        #expect(s.csv().hasPrefix("time_s,k,alpha\n0.000000,0.000000,3.000000\n"))
+    }
+}

@@ -1,9 +1,13 @@
+import KoriumWire
+
 /// The flooding-broadcast message: who originated it, its sequence number, when it was
 /// originated, how many hops it has travelled, and the payload.
 ///
-/// Encoding (big-endian, the KoriumWire codec's conventions): origin u32, sequence u32,
-/// originated-at u64 (virtual ns), hops u8, payload as a varint-length-prefixed byte string.
-public struct FloodMessage: SimMessage, Sendable, Equatable {
+/// Encoding (KoriumWire codec): origin u32, sequence u32, originated-at u64 (virtual ns),
+/// hops u8, payload as a canonical-varint-length-prefixed byte string (≤ `maxPayload`).
+/// The simulator never encodes it; `wireSize` is that encoding's length, computed arithmetically
+/// (a test checks it against `wireBytes()`).
+public struct FloodMessage: SimMessage, WireEncodable, Sendable, Equatable {
     /// The originating node.
     public var origin: SimNodeID
     /// The origin's broadcast counter.
@@ -31,11 +35,22 @@ public struct FloodMessage: SimMessage, Sendable, Equatable {
     @inlinable
     public var key: UInt64 { UInt64(origin.rawValue) << 32 | UInt64(sequence) }
 
-    /// 17 fixed bytes + the QUIC-style varint length prefix + the payload.
+    /// 17 fixed bytes + the varint length prefix + the payload.
     @inlinable
     public var wireSize: Int {
         let n = payload.count
-        let prefix = n < 64 ? 1 : (n < 16_384 ? 2 : (n < 1 << 30 ? 4 : 8))
-        return 17 + prefix + n
+        return 17 + ((try? VarInt(n))?.encodedLength ?? 8) + n
+    }
+
+    /// Writes the encoding described above.
+    public func encode(to writer: inout ByteWriter) throws(WireError) {
+        guard payload.count <= Self.maxPayload else {
+            throw .lengthExceedsLimit(length: payload.count, limit: Self.maxPayload)
+        }
+        try writer.writeUInt32(origin.rawValue)
+        try writer.writeUInt32(sequence)
+        try writer.writeUInt64(UInt64(bitPattern: originatedAt.nanoseconds))
+        try writer.writeUInt8(hops)
+        try writer.writeLengthPrefixedBytes(payload)
     }
 }

@@ -33,14 +33,14 @@ public struct FloodNode: SimNode {
     }
 
     /// How many recent broadcasts a node remembers.
-    public static let seenCapacity = 16
+    public static let seenCapacity = 8
 
     /// The nodes this one forwards to.
     public var neighbors: [SimNodeID]
     /// Distinct broadcasts received (own ones included).
-    public private(set) var receivedCount: Int = 0
+    public private(set) var receivedCount: Int32 = 0
     private let metrics: Metrics
-    private var seen = InlineArray<16, UInt64>(repeating: .max)
+    private var seen = InlineArray<8, UInt64>(repeating: .max)
     private var seenNext: UInt8 = 0
     private var nextSequence: UInt32 = 0
 
