@@ -9,6 +9,7 @@ import KoriumCrypto
 /// Short runs: the suite must stay a couple of minutes on a shared 2-core machine.
 var shortRun: Benchmark.Configuration { Benchmark.Configuration(
     metrics: [.wallClock, .throughput, .mallocCountTotal],
+    timeUnits: .nanoseconds,
     scalingFactor: .one,
     maxDuration: .seconds(2),
     maxIterations: 1_000_000
@@ -199,8 +200,26 @@ func registerHeaderProtection() {
         }
         blackHole(sample)
     }
+    Benchmark("ChaCha20 header protection mask (libsodium direct)", configuration: shortRun) { benchmark in
+        let key = [UInt8](repeating: 0x11, count: 32)
+        var sample = [UInt8](repeating: 0x5e, count: 16)
+        var mask = [UInt8](repeating: 0, count: 5)
+        sample.withUnsafeMutableBufferPointer { s in
+            mask.withUnsafeMutableBufferPointer { m in
+                benchmark.startMeasurement()
+                for _ in benchmark.scaledIterations {
+                    let counter = UInt32(s[0]) | UInt32(s[1]) << 8 | UInt32(s[2]) << 16 | UInt32(s[3]) << 24
+                    for i in 0..<5 { m[i] = 0 }
+                    _ = crypto_stream_chacha20_ietf_xor_ic(m.baseAddress!, m.baseAddress!, 5, s.baseAddress! + 4, counter, key)
+                    s[0] = m[0]
+                }
+                benchmark.stopMeasurement()
+            }
+        }
+        blackHole(sample)
+    }
     // AESHeaderProtection (pure-Swift AES-128/256) is measured the same way once it is in
-    // KoriumCrypto: `let hp = try AESHeaderProtection(key: ...)` with the loop above.
+    // KoriumCrypto: `let hp = try AESHeaderProtection(key: ...)` with the first loop above.
 }
 
 /// Ed25519 and X25519: per-handshake costs.

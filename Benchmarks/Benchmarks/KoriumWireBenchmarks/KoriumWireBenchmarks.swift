@@ -5,6 +5,7 @@ import KoriumWire
 
 var shortRun: Benchmark.Configuration { Benchmark.Configuration(
     metrics: [.wallClock, .throughput, .mallocCountTotal],
+    timeUnits: .nanoseconds,
     maxDuration: .seconds(2),
     maxIterations: 1_000_000
 ) }
