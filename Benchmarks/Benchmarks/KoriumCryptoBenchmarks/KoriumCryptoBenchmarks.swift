@@ -224,13 +224,13 @@ func registerHeaderProtection() {
 
 /// Ed25519 and X25519: per-handshake costs.
 func registerSignatures() {
-    Benchmark("Ed25519 sign 64 B", configuration: shortRun) { benchmark in
+    Benchmark("Ed25519 sign (64-byte message)", configuration: shortRun) { benchmark in
         let key = try Ed25519.PrivateKey(seed: [UInt8](repeating: 9, count: 32))
         let message = [UInt8](repeating: 1, count: 64)
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations { blackHole(key.signature(for: message)) }
     }
-    Benchmark("Ed25519 verify 64 B", configuration: shortRun) { benchmark in
+    Benchmark("Ed25519 verify (64-byte message)", configuration: shortRun) { benchmark in
         let key = try Ed25519.PrivateKey(seed: [UInt8](repeating: 9, count: 32))
         let message = [UInt8](repeating: 1, count: 64)
         let signature = key.signature(for: message)
