@@ -24,8 +24,8 @@ let benchmarks: @Sendable () -> Void = {
     if AES256GCM.isAvailable {
         registerAEAD("AES256GCM", makeCipher: { try AES256GCM(key: $0) }, direct: .aes256gcm)
     }
-    // Further AEADCipher conformers (AES-128-GCM) are added with one registerAEAD line; they
-    // have no libsodium counterpart, so they pass `direct: nil`.
+    // Pure-Swift constant-time AES-128-GCM: libsodium has no counterpart, so no direct variant.
+    registerAEAD("AES128GCM", makeCipher: { try AES128GCM(key: $0) }, direct: nil)
     registerHeaderProtection()
     registerSignatures()
 }
@@ -187,19 +187,9 @@ final class DirectState {
 
 /// RFC 9001 §5.4 header-protection masks (one 16-byte sample per packet).
 func registerHeaderProtection() {
-    Benchmark("ChaCha20 header protection mask", configuration: shortRun) { benchmark in
-        let hp = try ChaCha20HeaderProtection(key: [UInt8](repeating: 0x11, count: 32))
-        var sample = [UInt8](repeating: 0x5e, count: 16)
-        sample.withUnsafeMutableBytes { s in
-            benchmark.startMeasurement()
-            for _ in benchmark.scaledIterations {
-                let mask = hp.mask(sample: UnsafeRawBufferPointer(s))
-                s[0] = mask.0  // feed back so iterations depend on each other
-            }
-            benchmark.stopMeasurement()
-        }
-        blackHole(sample)
-    }
+    registerMask("ChaCha20 header protection mask") { try ChaCha20HeaderProtection(key: [UInt8](repeating: 0x11, count: 32)) }
+    registerMask("AES-128 header protection mask") { try AESHeaderProtection(key: [UInt8](repeating: 0x11, count: 16)) }
+    registerMask("AES-256 header protection mask") { try AESHeaderProtection(key: [UInt8](repeating: 0x11, count: 32)) }
     Benchmark("ChaCha20 header protection mask (libsodium direct)", configuration: shortRun) { benchmark in
         let key = [UInt8](repeating: 0x11, count: 32)
         var sample = [UInt8](repeating: 0x5e, count: 16)
@@ -218,8 +208,23 @@ func registerHeaderProtection() {
         }
         blackHole(sample)
     }
-    // AESHeaderProtection (pure-Swift AES-128/256) is measured the same way once it is in
-    // KoriumCrypto: `let hp = try AESHeaderProtection(key: ...)` with the first loop above.
+}
+
+/// One mask per iteration; the mask feeds the next sample so iterations depend on each other.
+func registerMask<H: HeaderProtectionMask>(_ name: String, make: @escaping @Sendable () throws -> H) {
+    Benchmark(name, configuration: shortRun) { benchmark in
+        let hp = try make()
+        var sample = [UInt8](repeating: 0x5e, count: 16)
+        sample.withUnsafeMutableBytes { s in
+            benchmark.startMeasurement()
+            for _ in benchmark.scaledIterations {
+                let mask = hp.mask(sample: UnsafeRawBufferPointer(s))
+                s[0] = mask.0
+            }
+            benchmark.stopMeasurement()
+        }
+        blackHole(sample)
+    }
 }
 
 /// Ed25519 and X25519: per-handshake costs.
