@@ -1,0 +1,33 @@
+// swift-tools-version: 6.1
+// libFuzzer targets for swift-korium's parsers. Build and run them with Fuzz/run.sh.
+//
+// Every directory under Sources/ is one fuzz target (an executable exporting
+// LLVMFuzzerTestOneInput); it is discovered here and by run.sh, so adding a target means adding
+// `Sources/<Target>/<Target>.swift` and a seed corpus `corpus/<Target>/`, nothing else.
+import Foundation
+import PackageDescription
+
+let sourcesDirectory = URL(fileURLWithPath: Context.packageDirectory).appendingPathComponent("Sources")
+let targetNames = ((try? FileManager.default.contentsOfDirectory(atPath: sourcesDirectory.path)) ?? [])
+    .filter { name in
+        var isDirectory: ObjCBool = false
+        let path = sourcesDirectory.appendingPathComponent(name).path
+        return !name.hasPrefix(".") && FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+            && isDirectory.boolValue
+    }
+    .sorted()
+
+/// Every library a target may exercise; unused ones cost nothing at run time.
+let korium: [Target.Dependency] = ["KoriumWire", "KoriumCrypto", "KoriumTLS", "KoriumFROST", "KoriumSim"]
+    .map { .product(name: $0, package: "swift-korium") }
+
+let package = Package(
+    name: "KoriumFuzz",
+    dependencies: [.package(name: "swift-korium", path: "..")],
+    targets: [
+        .target(name: "FuzzSupport", dependencies: korium, path: "Support")
+    ]
+        + targetNames.map { name in
+            .executableTarget(name: name, dependencies: ["FuzzSupport"] + korium)
+        }
+)
