@@ -26,7 +26,9 @@ MAX_LEN="${FUZZ_MAX_LEN:-4096}"
 INPUT_TIMEOUT="${FUZZ_TIMEOUT:-10}"
 RSS_MB="${FUZZ_RSS_MB:-2048}"
 CORPUS_MAX="${FUZZ_CORPUS_MAX:-2000}"
-BUILD_FLAGS=(-c "$CONFIGURATION" --sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address)
+# --manifest-cache none: Package.swift lists Sources/*/ at evaluation time, and SwiftPM would
+# otherwise reuse a cached evaluation that predates a newly added target.
+BUILD_FLAGS=(-c "$CONFIGURATION" --manifest-cache none --sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address)
 LOG_DIR=".build/fuzz-logs"
 
 usage() {
@@ -51,12 +53,21 @@ build() {
     mkdir -p "$LOG_DIR"
     local log="$LOG_DIR/build.log"
     echo "fuzz: building all targets ($CONFIGURATION, libFuzzer + ASan)"
+    # SwiftPM reuses its build plan (.build/<configuration>.yaml) while the manifest file is
+    # unchanged, so a new Sources/<Target>/ would not be built: drop the plan when the set of
+    # targets differs from the last build.
+    local stamp=".build/fuzz-targets-$CONFIGURATION" current
+    current=$(targets | tr '\n' ' ')
+    if [ "$(cat "$stamp" 2>/dev/null)" != "$current" ]; then
+        rm -f ".build/$CONFIGURATION.yaml"
+    fi
     if ! swift build "${BUILD_FLAGS[@]}" >"$log" 2>&1; then
         grep -v 'Cannot export local symbol' "$log" | tail -40
         echo "fuzz: BUILD FAILED (full log: Fuzz/$log)"
         exit 1
     fi
     grep -v 'Cannot export local symbol' "$log" | grep -E 'warning:|error:' | sort -u | head -20 || true
+    echo "$current" >"$stamp"
 }
 
 # Extra libFuzzer flags for a target, from options/<Target>.options (whitespace separated,
