@@ -19,6 +19,19 @@ import Testing
             "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f")
     }
 
+    /// FIPS 180-2 Appendix B.2 (SHA-256, 448-bit message) and C.2 / D.2 (SHA-512 / SHA-384,
+    /// 896-bit message): multi-block messages, so padding spills into a second block.
+    @Test func multiBlockMessages() {
+        let m256 = Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)
+        let m512 = Array(("abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmn"
+            + "hijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu").utf8)
+        #expect(hexString(SHA256.hash(m256)) == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        #expect(hexString(SHA384.hash(m512)) ==
+            "09330c33f71147e83d192fc782cd1b4753111b173b3b05d22fa08086e3b0f712fcc7c71a557e2db966c3e9fa91746039")
+        #expect(hexString(SHA512.hash(m512)) ==
+            "8e959b75dae313da8cf4f72814fc143f8f7779c6eb9f7fa17299aeadb6889018501d289e4900f7e4331b99dec4b5433ac7d329eeb6dd26545e96e55b874be909")
+    }
+
     /// Incremental updates in odd-sized pieces equal the one-shot digest, and finalize does not
     /// disturb the running state (transcript-hash snapshots rely on that).
     @Test func incrementalAndSnapshot() {
