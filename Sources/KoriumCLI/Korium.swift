@@ -11,6 +11,7 @@ struct Korium: AsyncParsableCommand {
             VectorsCommand.self,
             FrostCommand.self,
             SimCommand.self,
+            TLSBenchCommand.self,
         ]
     )
 }
