@@ -399,3 +399,30 @@ import Testing
         }
     }
 }
+
+@Suite struct ConfigurationTests {
+    @Test func peerToPeerConvenience() {
+        let a = Ed25519.PrivateKey.generate(), b = Ed25519.PrivateKey.generate()
+        let client = TLSConfiguration.peerToPeer(identity: a, now: TestConfigs.now, expectedPeerKey: b.publicKey.rawRepresentation)
+        var server = TLSConfiguration.peerToPeer(identity: b, now: TestConfigs.now)
+        server.clientAuthentication = .required
+        var pair = HandshakePair(client: client, server: server)
+        #expect(pair.run() == .completed)
+        #expect(pair.server.session.peerIdentity?.publicKey == a.publicKey.rawRepresentation)
+    }
+
+    @Test func clientSendsNoCertificateWhenEd25519IsNotAccepted() throws {
+        var server = TestConfigs.p2p()
+        server.clientAuthentication = .optional
+        var pair = HandshakePair(client: TestConfigs.p2p(), server: server)
+        // Rewrite the CertificateRequest to list only ecdsa_secp256r1_sha256; the server's own
+        // Finished then fails on the client, so only check what the client would send.
+        let outcome = pair.run(tamper: HandshakeTests.tamperServerFlight(.certificateRequest) { m in
+            var cr = (try? CertificateRequest(body: Array(m.dropFirst(4)))) ?? CertificateRequest(extensions: [])
+            cr.extensions = [TLSExtension(type: .signatureAlgorithms, data: Extensions.encodeUInt16List([0x0403]))]
+            m = cr.encoded()
+        })
+        #expect(outcome == .clientFailed(.decryptError))
+        #expect(pair.client.session.serverAcceptsOurCertificate == false)
+    }
+}

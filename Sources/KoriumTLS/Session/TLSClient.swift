@@ -148,7 +148,9 @@ extension TLSSession {
         guard let sigs = cr.extensions.data(.signatureAlgorithms) else {
             throw TLSError(.missingExtension, "CertificateRequest without signature_algorithms")
         }
-        _ = try Extensions.decodeUInt16List(sigs)
+        // RFC 8446 §4.4.2.3: without an acceptable certificate the client sends an empty
+        // Certificate; ours is Ed25519, so it is acceptable only if ed25519 is listed.
+        serverAcceptsOurCertificate = try Extensions.decodeUInt16List(sigs).contains(SignatureScheme.ed25519)
         transcript.append(contentsOf: message)
         certificateRequestContext = cr.context
         state = .clientWaitCertificate

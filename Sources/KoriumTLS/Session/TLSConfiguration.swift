@@ -56,4 +56,17 @@ public struct TLSConfiguration: Sendable {
         self.peerVerification = peerVerification
         self.alpnProtocols = alpnProtocols
     }
+
+    /// Peer-to-peer mode in one call: a fresh self-signed certificate for `identity` (valid from
+    /// an hour before `now` for `validity` seconds, SAN `dnsName`), peers verified by their
+    /// self-signature and, when given, pinned to `expectedPeerKey`.
+    public static func peerToPeer(
+        identity: Ed25519.PrivateKey, now: Int64, validity: Int64 = 365 * 86_400, dnsName: String = "korium.invalid",
+        expectedPeerKey: [UInt8]? = nil, alpnProtocols: [[UInt8]] = [Array("korium".utf8)]
+    ) -> TLSConfiguration {
+        let cert = CertificateBuilder.leaf(commonName: nil, names: [.dns(dnsName)], notBefore: now - 3600, notAfter: now + validity)
+            .selfSigned(key: identity)
+        return TLSConfiguration(privateKey: identity, certificateChain: [cert.der],
+                                peerVerification: .selfSigned(expectedKey: expectedPeerKey), alpnProtocols: alpnProtocols)
+    }
 }

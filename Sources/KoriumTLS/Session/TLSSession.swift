@@ -52,6 +52,7 @@ public struct TLSSession: Sendable {
     var sentExtensionTypes: Set<ExtensionType> = []
     var helloRetrySuite: CipherSuite?
     var certificateRequestContext: [UInt8]?
+    var serverAcceptsOurCertificate = true
     // Server-only.
     var serverRandom: [UInt8] = []
 
@@ -321,7 +322,7 @@ public struct TLSSession: Sendable {
 
     /// Our Certificate + CertificateVerify (if we have a certificate) for the transcript so far.
     mutating func ownCertificateMessages(context: [UInt8], suite: CipherSuite) -> [UInt8] {
-        guard let key = config.privateKey, !config.certificateChain.isEmpty else {
+        guard let key = config.privateKey, !config.certificateChain.isEmpty, serverAcceptsOurCertificate else {
             let empty = CertificateMessage(context: context, entries: []).encoded()
             transcript.append(contentsOf: empty)
             return empty
