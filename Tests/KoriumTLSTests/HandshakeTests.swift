@@ -426,3 +426,17 @@ import Testing
         #expect(pair.client.session.serverAcceptsOurCertificate == false)
     }
 }
+
+@Suite struct ServerNameTests {
+    @Test func ipLiteralsAreNotSentAsSNI() throws {
+        #expect(TLSSession.isIPLiteral("127.0.0.1"))
+        #expect(TLSSession.isIPLiteral("::1"))
+        #expect(!TLSSession.isIPLiteral("node.example"))
+        #expect(!TLSSession.isIPLiteral("1.2.3"))
+        var config = TestConfigs.p2p()
+        config.serverName = "10.0.0.1"
+        var client = Endpoint(session: TLSSession(client: config, transportParameters: [1], now: TestConfigs.now))
+        let ch = try ClientHello(body: Array(client.flush()[0].bytes.dropFirst(4)))
+        #expect(ch.extensions.data(.serverName) == nil)
+    }
+}

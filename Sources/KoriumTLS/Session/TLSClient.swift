@@ -4,7 +4,8 @@ import KoriumCrypto
 extension TLSSession {
     func buildClientHello(keyShares: [(group: UInt16, key: [UInt8])], cookie: [UInt8]?) -> ClientHello {
         var ext: [TLSExtension] = []
-        if let name = config.serverName {
+        // RFC 6066 §3: literal IP addresses are not permitted in server_name.
+        if let name = config.serverName, !Self.isIPLiteral(name) {
             ext.append(TLSExtension(type: .serverName, data: Extensions.encodeServerName(Array(name.utf8))))
         }
         ext.append(TLSExtension(type: .supportedVersions, data: Extensions.encodeClientVersions([ProtocolVersion.tls13])))
@@ -16,6 +17,13 @@ extension TLSSession {
         ext.append(TLSExtension(type: .quicTransportParameters, data: localTransportParameters))
         // RFC 9001 §8.4: QUIC clients send an empty legacy_session_id (no middlebox mode).
         return ClientHello(random: clientRandom, legacySessionID: [], cipherSuites: config.cipherSuites.map(\.rawValue), extensions: ext)
+    }
+
+    /// Whether `name` is an IPv4 dotted quad or an IPv6 literal (those never go into SNI).
+    static func isIPLiteral(_ name: String) -> Bool {
+        if name.contains(":") { return true }
+        let parts = name.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts.allSatisfy { p in !p.isEmpty && p.count <= 3 && p.allSatisfy(\.isASCII) && p.allSatisfy(\.isNumber) }
     }
 
     /// Extensions in a server message that we did not send, or that do not belong there.
@@ -116,7 +124,7 @@ extension TLSSession {
 
     mutating func clientHandleEncryptedExtensions(_ ee: EncryptedExtensions, message: [UInt8]) throws(TLSError) {
         var allowed: Set<ExtensionType> = [.alpn, .quicTransportParameters, .supportedGroups]
-        if config.serverName != nil { allowed.insert(.serverName) }
+        if sentExtensionTypes.contains(.serverName) { allowed.insert(.serverName) }
         try checkServerExtensions(ee.extensions, allowed: allowed, message: "EncryptedExtensions")
         // RFC 9001 §8.1: without an ALPN agreement the handshake fails with no_application_protocol.
         guard let alpnData = ee.extensions.data(.alpn) else {
