@@ -37,5 +37,15 @@ let package = Package(
             path: "Benchmarks/KoriumWireBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "KoriumTLSBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "KoriumCrypto", package: "swift-korium"),
+                .product(name: "KoriumTLS", package: "swift-korium"),
+            ],
+            path: "Benchmarks/KoriumTLSBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )
