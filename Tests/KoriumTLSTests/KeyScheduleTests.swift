@@ -117,3 +117,28 @@ import Testing
         #expect(line == "CLIENT_HANDSHAKE_TRAFFIC_SECRET ab01 00ff")
     }
 }
+
+/// RFC 9001 Appendix A.2: the ClientHello carried in the sample client Initial's CRYPTO frame.
+@Suite struct RFC9001ClientHelloTests {
+    static let clientHello = hex("""
+        010000ed0303ebf8fa56f12939b9584a3896472ec40bb863cfd3e86804fe3a47f06a2b69484c00000413011302010000
+        c000000010000e00000b6578616d706c652e636f6dff01000100000a00080006001d0017001800100007000504616c70
+        6e000500050100000000003300260024001d00209370b2c9caa47fbabaf4559fedba753de171fa71f50f1ce15d43e994
+        ec74d748002b0003020304000d0010000e0403050306030203080408050806002d00020101001c000240010039003204
+        08ffffffffffffffff05048000ffff07048000ffff0801100104800075300901100f088394c8f03e51570806048000ff
+        ff
+        """)
+
+    @Test func parsesAndIsRefusedWithoutEd25519() throws {
+        let ch = try ClientHello(body: Array(Self.clientHello.dropFirst(4)))
+        #expect(ch.encoded() == Self.clientHello)
+        #expect(ch.cipherSuites == [0x1301, 0x1302])
+        #expect(try Extensions.decodeServerName(try #require(ch.extensions.data(.serverName))) == Array("example.com".utf8))
+        #expect(try Extensions.decodeALPN(try #require(ch.extensions.data(.alpn))) == [Array("alpn".utf8)])
+        #expect(ch.extensions.data(.quicTransportParameters)?.count == 50)
+        // It offers no ed25519 signature scheme: our server refuses with handshake_failure.
+        var server = TLSSession(server: TestConfigs.p2p(), transportParameters: [], now: TestConfigs.now)
+        #expect(throws: TLSError.self) { try server.readHandshake(level: .initial, bytes: Self.clientHello) }
+        #expect(server.failure?.alert == .handshakeFailure)
+    }
+}
