@@ -13,6 +13,7 @@ import KoriumCrypto
 let ciphers: [(name: String, run: @Sendable (inout FuzzInput) -> Void)] = [
     ("ChaCha20Poly1305", { exercise(ChaCha20Poly1305.self, &$0) }),
     ("AES256GCM", { input in if AES256GCM.isAvailable { exercise(AES256GCM.self, &input) } }),
+    ("AES128GCM", { exercise(AES128GCM.self, &$0) }),
 ]
 
 /// Opens `ciphertextAndTag` with the allocating API and with the in-place API on the same
