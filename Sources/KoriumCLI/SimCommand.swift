@@ -74,6 +74,8 @@ struct SimCommonOptions: ParsableArguments {
 /// Rows every experiment's summary ends with: engine counters, speed and memory.
 struct SimRunFooter {
     let wallSeconds: Double
+    /// CPU seconds used by the run (user + system).
+    let cpuSeconds: Double
     /// Resident bytes before the simulation was built.
     let residentBefore: Int?
     /// Resident bytes once every node was added, before running.
@@ -91,7 +93,9 @@ struct SimRunFooter {
         table.add("peak event queue", SimFormat.grouped(s.peakQueueLength))
         table.add("virtual time", sim.now.sinceStart.description)
         table.add("wall time", SimFormat.fixed(wallSeconds, decimals: 2) + "s")
-        table.add("events/second", SimFormat.grouped(Int(Double(s.events) / max(wallSeconds, 1e-9))))
+        table.add("cpu time", SimFormat.fixed(cpuSeconds, decimals: 2) + "s")
+        table.add("events/second (wall)", SimFormat.grouped(Int(Double(s.events) / max(wallSeconds, 1e-9))))
+        table.add("events/second (cpu)", SimFormat.grouped(Int(Double(s.events) / max(cpuSeconds, 1e-9))))
         table.add("engine bytes/node (fixed)", String(Simulation<Node>.engineBytesPerNode))
         if let before = residentBefore, let after = residentAfter {
             table.add("resident memory", SimFormat.bytes(Double(after)))

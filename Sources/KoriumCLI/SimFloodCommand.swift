@@ -39,6 +39,7 @@ struct SimFloodCommand: ParsableCommand {
         let n = common.nodes
         let rssBefore = SimOutput.residentBytes()
         let wallStart = SimOutput.wallSeconds()
+        let cpuStart = SimOutput.cpuSeconds()
         var link = SimLinkProfile(loss: common.loss)
         if jitter > 0 { link.jitter = .uniform(max: SimDuration(seconds: jitter / 1_000)) }
         let sim = Simulation<FloodNode>(topology: common.topology(), seed: common.seed, link: link)
@@ -66,6 +67,7 @@ struct SimFloodCommand: ParsableCommand {
         }
         progress.finish(now: sim.now, events: sim.stats.events)
         let wall = SimOutput.wallSeconds() - wallStart
+        let cpu = SimOutput.cpuSeconds() - cpuStart
         let rssAfter = SimOutput.residentBytes()
 
         let delivered = sim.metrics.value(metrics.delivered)
@@ -82,7 +84,7 @@ struct SimFloodCommand: ParsableCommand {
         table.addLatency("delivery time", time)
         table.add("hops p50/p99/max", "\(hops.p50)/\(hops.p99)/\(hops.max)")
         table.add("duplicates", SimFormat.grouped(Int(sim.metrics.value(metrics.duplicates))))
-        SimRunFooter(wallSeconds: wall, residentBefore: rssBefore, residentAfterSetup: rssSetup, residentAfter: rssAfter)
+        SimRunFooter(wallSeconds: wall, cpuSeconds: cpu, residentBefore: rssBefore, residentAfterSetup: rssSetup, residentAfter: rssAfter)
             .add(to: &table, simulation: sim)
         print(table.render(), terminator: "")
         try common.writeCSV(sim.metrics.csv())

@@ -12,6 +12,15 @@ enum SimOutput {
         return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 
+    /// CPU seconds (user + system) this process has used: robust to other load on the machine.
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        let user = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+        let system = Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+        return user + system
+    }
+
     /// Resident set size of this process in bytes, from `/proc/self/statm` (field 2 × page size);
     /// nil where that file does not exist.
     static func residentBytes() -> Int? {

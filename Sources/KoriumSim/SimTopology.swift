@@ -142,6 +142,16 @@ public final class SimTopology: Sendable {
             prefixAccess: prefixAccess, clusterOneWay: oneWay)
     }
 
+    /// A copy of this topology in which every node of `ids` has the address of `host` (same IP,
+    /// same prefix, same delays) — for IP-colocation attacks and per-IP limits.
+    public func colocating(_ ids: [SimNodeID], with host: SimNodeID) -> SimTopology {
+        var copy = addresses
+        for id in ids { copy[id.index] = addresses[host.index] }
+        return SimTopology(
+            nodeCount: nodeCount, clusterCount: clusterCount, addresses: copy, prefixCluster: prefixCluster,
+            prefixAccess: prefixAccess, clusterOneWay: clusterOneWay)
+    }
+
     /// The node's synthetic address.
     @inlinable
     public func address(of node: SimNodeID) -> SimAddress { SimAddress(ipv4: addresses[node.index]) }

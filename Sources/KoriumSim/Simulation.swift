@@ -7,8 +7,8 @@
 /// summarises every processed event; equal seeds give equal hashes.
 ///
 /// Memory: per node the engine keeps the core (`MemoryLayout<Node>.stride` plus whatever it
-/// allocates), a 32-byte random state, a 4-byte incarnation, 2 flag/class bytes and the
-/// topology's 4-byte address (`engineBytesPerNode`), plus 8 bytes when bandwidth caps are used.
+/// allocates), a 32-byte random state, a 4-byte incarnation, 2 flag/class bytes, an 8-byte
+/// online-since time and the topology's 4-byte address (`engineBytesPerNode`), plus 8 bytes when bandwidth caps are used.
 /// Messages in flight live in a slab; events are 40-byte values in one array.
 ///
 /// Not thread-safe: a simulation runs on one thread (run many simulations in parallel instead).
@@ -81,6 +81,8 @@ public final class Simulation<Node: SimNode> {
     @usableFromInline @exclusivity(unchecked) var rngs: ContiguousArray<SimRandom> = []
     @usableFromInline @exclusivity(unchecked) var incarnation: [UInt32] = []
     @usableFromInline @exclusivity(unchecked) var flags: [UInt8] = []
+    /// Per node: when it last came online (ns), or −1 while offline.
+    @usableFromInline var onlineSinceTime: [Int64] = []
     @usableFromInline @exclusivity(unchecked) var classes: [SimNodeClass] = []
     @usableFromInline @exclusivity(unchecked) var uplinkFree: [Int64] = []
     @usableFromInline @exclusivity(unchecked) var partitionGroup: [UInt16] = []
@@ -114,7 +116,8 @@ public final class Simulation<Node: SimNode> {
     /// Bytes the engine keeps per node besides the core's own heap allocations.
     public static var engineBytesPerNode: Int {
         MemoryLayout<Node>.stride + MemoryLayout<SimRandom>.stride + MemoryLayout<UInt32>.stride
-            + MemoryLayout<UInt8>.stride + MemoryLayout<SimNodeClass>.stride + SimTopology.bytesPerNode
+            + MemoryLayout<UInt8>.stride + MemoryLayout<SimNodeClass>.stride + MemoryLayout<Int64>.stride
+            + SimTopology.bytesPerNode
     }
 
     // MARK: Population
@@ -137,6 +140,7 @@ public final class Simulation<Node: SimNode> {
         rngs.append(SimRandom(seed: seed, node: UInt64(index), stream: Self.coreStream))
         incarnation.append(0)
         flags.append(0)
+        onlineSinceTime.append(-1)
         classes.append(nodeClass)
         if !uplinkFree.isEmpty { uplinkFree.append(0) }
         if !partitionGroup.isEmpty { partitionGroup.append(0) }
@@ -146,6 +150,7 @@ public final class Simulation<Node: SimNode> {
                 // Online at once (so `perform(on:)` works before the run starts); `handleStart`
                 // runs as the first event of this instant for the node.
                 flags[index] |= Self.onlineFlag
+                onlineSinceTime[index] = clock
                 onlineTotal += 1
             }
             queue.push(time: at, kind: .start, target: UInt32(index), aux: 0)
@@ -172,6 +177,14 @@ public final class Simulation<Node: SimNode> {
 
     /// Whether `id` is online.
     public func isOnline(_ id: SimNodeID) -> Bool { flags[id.index] & Self.onlineFlag != 0 }
+
+    /// When `id` last came online, or nil while it is offline. A node online now with
+    /// `onlineSince(id)! <= t` has been up without interruption since `t` (the denominator of
+    /// "delivered to every node that was up from publication until 60 s after").
+    public func onlineSince(_ id: SimNodeID) -> SimInstant? {
+        let t = onlineSinceTime[id.index]
+        return t < 0 ? nil : SimInstant(nanoseconds: t)
+    }
 
     /// The metrics class of `id`.
     public func nodeClass(of id: SimNodeID) -> SimNodeClass { classes[id.index] }

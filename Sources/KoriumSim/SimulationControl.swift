@@ -7,6 +7,7 @@ extension Simulation {
         guard flags[i] & Self.onlineFlag == 0 else { return }
         if let factory = rejoinFactory { nodes[i] = factory(id) }
         flags[i] |= Self.onlineFlag
+        onlineSinceTime[i] = clock
         onlineTotal += 1
         incarnation[i] &+= 1
         start(i)
@@ -56,6 +57,7 @@ extension Simulation {
 
     func goOffline(_ i: Int) {
         flags[i] &= ~(Self.onlineFlag | Self.startedFlag)
+        onlineSinceTime[i] = -1
         onlineTotal -= 1
         incarnation[i] &+= 1
         if !uplinkFree.isEmpty { uplinkFree[i] = 0 }
@@ -89,6 +91,7 @@ extension Simulation {
             guard incarnation[i] == e.aux, flags[i] & Self.startedFlag == 0 else { return }
             if flags[i] & Self.onlineFlag == 0 {
                 flags[i] |= Self.onlineFlag
+                onlineSinceTime[i] = clock
                 onlineTotal += 1
             }
             start(i)

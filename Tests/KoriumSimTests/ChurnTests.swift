@@ -43,6 +43,7 @@ struct ChurnTests {
         sim.run(until: SimInstant.zero + .milliseconds(12_500))
         let node = sim[SimNodeID(0)]
         #expect(node.starts == 101)
+        #expect(sim.onlineSince(SimNodeID(0)) == SimInstant.zero + .seconds(10))
         #expect(node.ticks == 2)  // fresh core: ticks at 11 s and 12 s
         #expect(sim.stats.timersDiscarded == 1)
         #expect(sim.stats.crashes == 1 && sim.stats.joins == 2)
@@ -69,6 +70,8 @@ struct ChurnTests {
         #expect(sim[SimNodeID(0)].got.isEmpty)
         #expect(sim.stats.droppedOffline == 1 && sim.stats.leaves == 1)
         #expect(!sim.isOnline(SimNodeID(0)))
+        #expect(sim.onlineSince(SimNodeID(0)) == nil)
+        #expect(sim.onlineSince(SimNodeID(1)) == .zero)
         #expect(sim.perform(on: SimNodeID(0)) { _, _ in 1 } == nil)
     }
 

@@ -119,6 +119,12 @@ struct LinkModelTests {
             #expect(rtt >= range.lowerBound.nanoseconds - 2 && rtt <= range.upperBound.nanoseconds + access)
         }
         #expect(topo.address(of: SimNodeID(0)).description.split(separator: ".").count == 4)
+        let sybils = [SimNodeID(10), SimNodeID(11)]
+        let colocated = topo.colocating(sybils, with: SimNodeID(3))
+        #expect(colocated.address(of: SimNodeID(10)) == topo.address(of: SimNodeID(3)))
+        #expect(colocated.address(of: SimNodeID(11)) == topo.address(of: SimNodeID(3)))
+        #expect(colocated.oneWayDelay(from: SimNodeID(10), to: SimNodeID(4)) == topo.oneWayDelay(from: SimNodeID(3), to: SimNodeID(4)))
+        #expect(colocated.address(of: SimNodeID(12)) == topo.address(of: SimNodeID(12)))
     }
 
     /// Partitions drop messages across groups at send time; healing restores delivery.
