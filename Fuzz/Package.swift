@@ -17,8 +17,14 @@ let targetNames = ((try? FileManager.default.contentsOfDirectory(atPath: sources
     }
     .sorted()
 
-/// Every library a target may exercise; unused ones cost nothing at run time.
-let korium: [Target.Dependency] = ["KoriumWire", "KoriumCrypto", "KoriumTLS", "KoriumFROST", "KoriumSim"]
+/// Every library product of the root package (read from its manifest, so a new module is
+/// available to fuzz targets without editing this file); unused ones cost nothing at run time.
+let rootManifest = (try? String(
+    contentsOf: URL(fileURLWithPath: Context.packageDirectory).appendingPathComponent("../Package.swift"),
+    encoding: .utf8)) ?? ""
+let libraryNames = rootManifest.components(separatedBy: ".library(name: \"").dropFirst()
+    .compactMap { $0.components(separatedBy: "\"").first }
+let korium: [Target.Dependency] = (libraryNames.isEmpty ? ["KoriumWire"] : libraryNames)
     .map { .product(name: $0, package: "swift-korium") }
 
 let package = Package(

@@ -55,9 +55,9 @@ build() {
     echo "fuzz: building all targets ($CONFIGURATION, libFuzzer + ASan)"
     # SwiftPM reuses its build plan (.build/<configuration>.yaml) while the manifest file is
     # unchanged, so a new Sources/<Target>/ would not be built: drop the plan when the set of
-    # targets differs from the last build.
+    # targets (or of the root's library products) differs from the last build.
     local stamp=".build/fuzz-targets-$CONFIGURATION" current
-    current=$(targets | tr '\n' ' ')
+    current="$(targets | tr '\n' ' ') $(grep -o '\.library(name: "[A-Za-z]*"' ../Package.swift | tr '\n' ' ' || true)"
     if [ "$(cat "$stamp" 2>/dev/null)" != "$current" ]; then
         rm -f ".build/$CONFIGURATION.yaml"
     fi
