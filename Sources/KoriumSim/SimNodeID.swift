@@ -19,6 +19,7 @@ public struct SimNodeID: Hashable, Comparable, Sendable, CustomStringConvertible
     @inlinable
     public var index: Int { Int(rawValue) }
 
+    /// Orders nodes by index.
     @inlinable
     public static func < (a: SimNodeID, b: SimNodeID) -> Bool { a.rawValue < b.rawValue }
 

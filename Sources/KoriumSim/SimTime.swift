@@ -18,6 +18,7 @@ public struct SimInstant: Hashable, Comparable, Sendable, CustomStringConvertibl
     @inlinable
     public var sinceStart: SimDuration { SimDuration(nanoseconds: nanoseconds) }
 
+    /// Whether `a` is earlier than `b`.
     @inlinable
     public static func < (a: SimInstant, b: SimInstant) -> Bool { a.nanoseconds < b.nanoseconds }
 
@@ -109,6 +110,7 @@ public struct SimDuration: Hashable, Comparable, Sendable, CustomStringConvertib
     /// The length in milliseconds as a floating-point number.
     @inlinable public var milliseconds: Double { Double(nanoseconds) / 1e6 }
 
+    /// Whether `a` is shorter than `b`.
     @inlinable
     public static func < (a: SimDuration, b: SimDuration) -> Bool { a.nanoseconds < b.nanoseconds }
     /// The sum of two durations.

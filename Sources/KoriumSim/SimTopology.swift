@@ -8,6 +8,7 @@ public struct SimAddress: Hashable, Comparable, Sendable, CustomStringConvertibl
     @inlinable public init(ipv4: UInt32) { self.ipv4 = ipv4 }
     /// The /16 prefix (the first two octets).
     @inlinable public var prefix16: UInt16 { UInt16(truncatingIfNeeded: ipv4 >> 16) }
+    /// Orders addresses numerically.
     @inlinable public static func < (a: SimAddress, b: SimAddress) -> Bool { a.ipv4 < b.ipv4 }
     /// Dotted-quad form, e.g. `16.3.0.17`.
     public var description: String {
