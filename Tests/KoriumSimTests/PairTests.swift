@@ -93,3 +93,57 @@ struct PairTests {
         #expect(seqs != seqs.sorted())
     }
 }
+
+/// A polling-style core (quinn shape): a sender with a retransmission deadline and a receiver
+/// that acknowledges; a moving deadline exercises timer re-arming.
+struct PollingSender: SimPollingCore {
+    var isSender: Bool
+    var total: UInt8 = 0
+    var next: UInt8 = 0
+    var outstanding = false
+    var deadline: SimInstant?
+    var pending: [(SimNodeID, [UInt8])] = []
+    var delivered: [UInt8] = []
+    var timeouts = 0
+
+    mutating func handle(datagram: [UInt8], from source: SimNodeID, now: SimInstant) {
+        if isSender {
+            guard datagram.first == next else { return }
+            next += 1
+            outstanding = false
+            deadline = nil
+        } else {
+            if !delivered.contains(datagram[0]) { delivered.append(datagram[0]) }
+            pending.append((source, [datagram[0]]))
+        }
+    }
+    mutating func handleTimeout(now: SimInstant) {
+        timeouts += 1
+        outstanding = false
+    }
+    mutating func pollTransmit(now: SimInstant) -> (destination: SimNodeID, datagram: [UInt8])? {
+        if isSender {
+            guard !outstanding, next < total else { return nil }
+            outstanding = true
+            deadline = now + .milliseconds(80)
+            return (SimNodeID(1), [next])
+        }
+        return pending.isEmpty ? nil : pending.removeFirst()
+    }
+    func pollTimeout() -> SimInstant? { deadline }
+}
+
+@Suite("Polling adapter")
+struct SimPollingNodeTests {
+    @Test func pollingCoreRunsOverALossyPair() {
+        let pair = SimPair(SimPollingNode(PollingSender(isSender: true, total: 40)),
+                           SimPollingNode(PollingSender(isSender: false)), seed: 12)
+        pair.latency = .milliseconds(15)
+        pair.loss = 0.25
+        #expect(pair.drive() == .quiescent)
+        #expect(pair[pair.a].core.next == 40)
+        #expect(pair[pair.b].core.delivered == Array(0..<40))
+        #expect(pair[pair.a].core.timeouts > 0)
+        #expect(pair.simulation.stats.timersFired >= pair[pair.a].core.timeouts)
+    }
+}
