@@ -9,7 +9,7 @@ public struct AES128: Sendable {
     /// Block length in bytes.
     public static let blockByteCount = 16
 
-    @usableFromInline let expanded: AESExpandedKey
+    let expanded: AESExpandedKey
 
     /// Expands `key` (16 bytes); throws ``CryptoError/invalidKeySize(expected:actual:)`` otherwise.
     public init(key: some Collection<UInt8>) throws(CryptoError) {
@@ -52,7 +52,7 @@ public struct AES256: Sendable {
     /// Block length in bytes.
     public static let blockByteCount = 16
 
-    @usableFromInline let expanded: AESExpandedKey
+    let expanded: AESExpandedKey
 
     /// Expands `key` (32 bytes); throws ``CryptoError/invalidKeySize(expected:actual:)`` otherwise.
     public init(key: some Collection<UInt8>) throws(CryptoError) {

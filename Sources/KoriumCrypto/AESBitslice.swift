@@ -10,16 +10,15 @@
 /// Bit layout inside each word: the byte in row `r`, column `c` of lane (block) `l` sits at bit
 /// `16·r + 4·c + l`. A row is thus a 16-bit field, so MixColumns reaches the next row of the
 /// same column by rotating a word by 16 bits, and columns are 4-bit groups inside a row.
-@usableFromInline
 struct AESBitsliceState {
-    @usableFromInline var q0: UInt64
-    @usableFromInline var q1: UInt64
-    @usableFromInline var q2: UInt64
-    @usableFromInline var q3: UInt64
-    @usableFromInline var q4: UInt64
-    @usableFromInline var q5: UInt64
-    @usableFromInline var q6: UInt64
-    @usableFromInline var q7: UInt64
+    var q0: UInt64
+    var q1: UInt64
+    var q2: UInt64
+    var q3: UInt64
+    var q4: UInt64
+    var q5: UInt64
+    var q6: UInt64
+    var q7: UInt64
 
     @inline(__always)
     init(

@@ -30,7 +30,7 @@ public struct AES128GCM: AEADCipher {
     /// Tag length in bytes.
     public static let tagByteCount = 16
 
-    @usableFromInline let engine: AESGCMEngine
+    let engine: AESGCMEngine
 
     /// Expands `key` (16 bytes); throws ``CryptoError/invalidKeySize(expected:actual:)`` otherwise.
     public init(key: some Collection<UInt8>) throws(CryptoError) {
@@ -60,7 +60,6 @@ public struct AES128GCM: AEADCipher {
 
 /// GCM over the bitsliced AES for 16- or 32-byte keys (AES-128 is public as ``AES128GCM``;
 /// the AES-256 form serves tests and machines without AES-NI).
-@usableFromInline
 struct AESGCMEngine: Sendable {
     /// SP 800-38D §5.2.1.1: len(P) ≤ 2^39 − 256 bits; with a 96-bit IV the 32-bit counter
     /// covers 2^32 − 2 blocks.

@@ -5,7 +5,7 @@
 /// key AES-256 (TLS_AES_256_GCM_SHA384). Constant-time like ``AES128``; computing a mask
 /// allocates nothing.
 public struct AESHeaderProtection: HeaderProtectionMask {
-    @usableFromInline let expanded: AESExpandedKey
+    let expanded: AESExpandedKey
 
     /// Expands `key` (16 or 32 bytes); throws ``CryptoError/invalidKeySize(expected:actual:)``
     /// for any other length (`expected` names 16).

@@ -2,10 +2,9 @@
 ///
 /// `@unchecked Sendable` is sound: the words are written only inside `init` (before the object
 /// is shared) and are read-only afterwards; `deinit` runs when no other reference exists.
-@usableFromInline
 final class AESSecretWords: @unchecked Sendable {
-    @usableFromInline let base: UnsafeMutablePointer<UInt64>
-    @usableFromInline let count: Int
+    let base: UnsafeMutablePointer<UInt64>
+    let count: Int
 
     init(count: Int, fill: (UnsafeMutablePointer<UInt64>) -> Void) {
         base = UnsafeMutablePointer<UInt64>.allocate(capacity: count)
@@ -26,11 +25,10 @@ final class AESSecretWords: @unchecked Sendable {
 /// The expansion (FIPS 197 §5.2) runs SubWord through the same boolean S-box circuit as the
 /// rounds, so the key schedule is as constant-time as encryption. Only encryption is provided:
 /// CTR, GCM and QUIC header protection never run the inverse cipher.
-@usableFromInline
 struct AESExpandedKey: Sendable {
     /// 10 for AES-128, 14 for AES-256 (FIPS 197 Table 4: Nr = Nk + 6).
-    @usableFromInline let rounds: Int
-    @usableFromInline let roundKeys: AESSecretWords
+    let rounds: Int
+    let roundKeys: AESSecretWords
 
     /// Expands a 16- or 32-byte key; other lengths are a caller bug (the public types check).
     init(key: UnsafeRawBufferPointer) {

@@ -10,7 +10,6 @@
 /// Representation: a block is read as a big-endian 128-bit integer `hi:lo`. SP 800-38D puts
 /// the coefficient of x^0 in the most significant bit, so this integer is the bit reversal of
 /// the polynomial; multiplying by x is a right shift.
-@usableFromInline
 struct GHASH {
     /// H split as big-endian halves, their XOR (for Karatsuba) and the bit-reversed forms
     /// (for the upper halves of products).
