@@ -94,11 +94,9 @@ struct AESGCMEngine: Sendable {
     func checkSizes(
         messageCount: Int, tagCount: Int, nonceCount: Int, aadCount: Int
     ) throws(CryptoError) {
-        guard nonceCount == 12 else { throw .invalidNonceSize(expected: 12, actual: nonceCount) }
-        guard tagCount == 16 else { throw .invalidTagSize }
-        guard messageCount <= Self.maximumMessageByteCount else {
-            throw .messageTooLong(maximum: Self.maximumMessageByteCount, actual: messageCount)
-        }
+        try validateAEADArguments(
+            messageCount: messageCount, maximumMessageCount: Self.maximumMessageByteCount,
+            tagCount: tagCount, expectedTagCount: 16, nonceCount: nonceCount, expectedNonceCount: 12)
         guard aadCount <= Self.maximumAADByteCount else {
             throw .messageTooLong(maximum: Self.maximumAADByteCount, actual: aadCount)
         }
