@@ -155,6 +155,8 @@ struct AESGCMEngine: Sendable {
         }
     }
 
+    /// SP 800-38D §7.1 GCM-AE: CTR from inc32(J0), GHASH over AAD and ciphertext (each
+    /// 64-byte chunk right after it is encrypted, while it is still in L1), tag = E(K, J0) ⊕ S.
     func seal(
         _ message: UnsafeMutableRawBufferPointer, tag: UnsafeMutableRawBufferPointer,
         nonce: UnsafeRawBufferPointer, aad: UnsafeRawBufferPointer
@@ -203,6 +205,8 @@ struct AESGCMEngine: Sendable {
         out.storeBytes(of: t1 ^ s.low.bigEndian, toByteOffset: 8, as: UInt64.self)
     }
 
+    /// SP 800-38D §7.2 GCM-AD: GHASH over AAD and ciphertext, constant-time tag check, and
+    /// only then CTR decryption; on failure `message` is left as it was.
     func open(
         _ message: UnsafeMutableRawBufferPointer, tag: UnsafeRawBufferPointer,
         nonce: UnsafeRawBufferPointer, aad: UnsafeRawBufferPointer
