@@ -332,18 +332,20 @@ public final class Simulation<Node: SimNode> {
         switch e.kind {
         case .deliver:
             let slot = Int(e.aux)
-            let entry = inFlight[slot]
-            inFlight[slot].message = nil
+            // Moved out of the slab (no retain/release of the message's storage).
+            let taken = inFlight[slot].message.take()
+            let size = Int(inFlight[slot].size)
+            let sentAt = inFlight[slot].sentAt
             freeSlots.append(e.aux)
-            _traceHash = Self.mix(h, UInt64(entry.size))
-            if traceObserver != nil { observe(e, size: Int(entry.size)) }
-            guard flags[i] & Self.onlineFlag != 0, let message = entry.message else {
+            _traceHash = Self.mix(h, UInt64(size))
+            if traceObserver != nil { observe(e, size: size) }
+            guard flags[i] & Self.onlineFlag != 0, let message = taken else {
                 _stats.droppedOffline &+= 1
                 return true
             }
             _stats.messagesDelivered &+= 1
-            _stats.bytesDelivered &+= Int(entry.size)
-            _deliveryDelay.record(UInt64(clamping: clock &- entry.sentAt))
+            _stats.bytesDelivered &+= size
+            _deliveryDelay.record(UInt64(clamping: clock &- sentAt))
             prepareContext(i)
             if flags[i] & Self.adversaryFlag != 0, let adversary = adversaries[e.target] {
                 adversary.handleMessage(message, from: SimNodeID(e.source), core: &nodes[i], context: &context)
@@ -421,8 +423,9 @@ public final class Simulation<Node: SimNode> {
             // The outbox is moved out so `transmit` may run freely, then handed back (keeps capacity).
             var outbox = context.outbox
             context.outbox = []
-            for item in outbox { transmit(from: i, to: item.destination, item.message) }
-            outbox.removeAll(keepingCapacity: true)
+            // Reverse, then pop: moves each message out in send order without copying it.
+            outbox.reverse()
+            while let item = outbox.popLast() { transmit(from: i, to: item.destination, item.message) }
             context.outbox = outbox
         }
         if queue.count > _stats.peakQueueLength { _stats.peakQueueLength = queue.count }
@@ -432,7 +435,7 @@ public final class Simulation<Node: SimNode> {
 
     /// Sends one message through the link model.
     @inlinable
-    func transmit(from s: Int, to destination: SimNodeID, _ message: Message) {
+    func transmit(from s: Int, to destination: SimNodeID, _ message: consuming Message) {
         let d = destination.index
         precondition(d >= 0 && d < nodes.count, "Simulation: message to unknown node \(destination)")
         let size = message.wireSize
@@ -448,7 +451,7 @@ public final class Simulation<Node: SimNode> {
             _stats.droppedPartition &+= 1
             return
         }
-        var msg = message
+        var msg = consume message
         if let intercept = interceptor,
             intercept(&msg, SimNodeID(index: s), destination, SimInstant(nanoseconds: clock)) == .drop {
             _stats.droppedIntercepted &+= 1
@@ -484,14 +487,14 @@ public final class Simulation<Node: SimNode> {
             _stats.duplicated &+= 1
             enqueueDelivery(at: at, msg, source: s, destination: d, size: wire)
             let again = base &+ profile.sampleJitter(&linkRandom)
-            enqueueDelivery(at: again, msg, source: s, destination: d, size: wire)
+            enqueueDelivery(at: again, consume msg, source: s, destination: d, size: wire)
         } else {
-            enqueueDelivery(at: at, msg, source: s, destination: d, size: wire)
+            enqueueDelivery(at: at, consume msg, source: s, destination: d, size: wire)
         }
     }
 
     @inlinable
-    func enqueueDelivery(at time: Int64, _ message: Message, source: Int, destination: Int, size: Int32) {
+    func enqueueDelivery(at time: Int64, _ message: consuming Message, source: Int, destination: Int, size: Int32) {
         let slot: UInt32
         if let free = freeSlots.popLast() {
             slot = free
