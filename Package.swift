@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "KoriumSim", targets: ["KoriumSim"]),
         .library(name: "KoriumFROST", targets: ["KoriumFROST"]),
         .library(name: "KoriumDHT", targets: ["KoriumDHT"]),
+        .library(name: "KoriumGossip", targets: ["KoriumGossip"]),
         .executable(name: "korium", targets: ["KoriumCLI"]),
     ],
     dependencies: [
@@ -30,11 +31,13 @@ let package = Package(
         .target(name: "KoriumSim", dependencies: ["KoriumWire"]),
         .target(name: "KoriumFROST", dependencies: ["KoriumCrypto", "KoriumWire"]),
         .target(name: "KoriumDHT", dependencies: ["KoriumCrypto", "KoriumWire"]),
+        .target(name: "KoriumGossip", dependencies: ["KoriumCrypto", "KoriumWire"]),
 
         .executableTarget(
             name: "KoriumCLI",
             dependencies: [
                 "KoriumCrypto", "KoriumWire", "KoriumTLS", "KoriumSim", "KoriumFROST", "KoriumDHT",
+                "KoriumGossip",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -45,6 +48,7 @@ let package = Package(
         .testTarget(name: "KoriumSimTests", dependencies: ["KoriumSim", "KoriumWire"]),
         .testTarget(name: "KoriumFROSTTests", dependencies: ["KoriumFROST", "KoriumCrypto", "KoriumWire"]),
         .testTarget(name: "KoriumDHTTests", dependencies: ["KoriumDHT", "KoriumSim", "KoriumCrypto", "KoriumWire"]),
+        .testTarget(name: "KoriumGossipTests", dependencies: ["KoriumGossip", "KoriumSim", "KoriumCrypto", "KoriumWire"]),
         .testTarget(name: "KoriumCLITests", dependencies: ["KoriumCLI"]),
     ]
 )

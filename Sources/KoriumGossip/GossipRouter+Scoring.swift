@@ -1,0 +1,60 @@
+extension GossipRouter {
+    mutating func decayScores(_ sp: GossipScoreParameters, now: Int64) {
+        for k in Array(scores.keys) { scores[k]?.decay(sp, now: now) }
+    }
+
+    /// P7: adds `amount` to the behavioural-penalty counter.
+    mutating func penalize(_ peer: GossipPeerID, _ amount: Double) {
+        guard parameters.scoring != nil else { return }
+        scores[peer]?.behaviourPenalty += amount
+    }
+
+    mutating func withTopic(_ peer: GossipPeerID, _ topic: String, _ body: (inout PeerScore.Topic, GossipTopicScoreParameters) -> Void) {
+        guard let sp = parameters.scoring, let tp = sp.parameters(for: topic), var s = scores[peer] else { return }
+        var t = s.topics[topic] ?? PeerScore.Topic()
+        body(&t, tp)
+        s.topics[topic] = t
+        scores[peer] = s
+    }
+
+    mutating func scoreGraft(_ peer: GossipPeerID, topic: String, now: Int64) {
+        withTopic(peer, topic) { t, _ in
+            t.inMesh = true
+            t.graftTime = now
+            t.meshTime = 0
+            t.meshMessageDeliveriesActive = false
+        }
+    }
+
+    /// Leaving the mesh; v1.1 §P₃b: an active deficit at prune time becomes sticky penalty.
+    mutating func scorePrune(_ peer: GossipPeerID, topic: String, now: Int64) {
+        withTopic(peer, topic) { t, tp in
+            if t.meshMessageDeliveriesActive, t.meshMessageDeliveries < tp.meshMessageDeliveriesThreshold {
+                let deficit = tp.meshMessageDeliveriesThreshold - t.meshMessageDeliveries
+                t.meshFailurePenalty += deficit * deficit
+            }
+            t.inMesh = false
+            t.meshMessageDeliveriesActive = false
+        }
+    }
+
+    /// P2 (first delivery) and P3 (mesh delivery) for the first forwarder of a valid message.
+    mutating func scoreFirstDelivery(_ peer: GossipPeerID, topic: String) {
+        withTopic(peer, topic) { t, tp in
+            t.firstMessageDeliveries = min(t.firstMessageDeliveries + 1, tp.firstMessageDeliveriesCap)
+            if t.inMesh { t.meshMessageDeliveries = min(t.meshMessageDeliveries + 1, tp.meshMessageDeliveriesCap) }
+        }
+    }
+
+    /// P3 for a near-first delivery by a mesh peer.
+    mutating func scoreNearFirst(_ peer: GossipPeerID, topic: String) {
+        withTopic(peer, topic) { t, tp in
+            if t.inMesh { t.meshMessageDeliveries = min(t.meshMessageDeliveries + 1, tp.meshMessageDeliveriesCap) }
+        }
+    }
+
+    /// P4: an invalid message forwarded by `peer`.
+    mutating func scoreInvalid(_ peer: GossipPeerID, topic: String) {
+        withTopic(peer, topic) { t, _ in t.invalidMessageDeliveries += 1 }
+    }
+}

@@ -1,0 +1,131 @@
+/// Peer-score parameters (GossipSub v1.1 §Peer Scoring) with Korium's defaults.
+///
+/// Korium ships P3/P3b disabled (weight 0). Here they are enabled, with values derived from the
+/// topic's expected message rate as the v1.1 spec lays the parameters out (§P₃ and P₃b,
+/// §Parameter Decay), see ``GossipTopicScoreParameters/derived(expectedMessageRate:meshDegree:)``.
+public struct GossipScoreParameters: Sendable, Equatable {
+    /// No gossip to or from peers below (DEFAULT_GOSSIP_THRESHOLD).
+    public var gossipThreshold = -25.0
+    /// Own messages not flood-published to peers below (DEFAULT_PUBLISH_THRESHOLD).
+    public var publishThreshold = -50.0
+    /// RPCs of peers below are ignored (DEFAULT_GRAYLIST_THRESHOLD).
+    public var graylistThreshold = -100.0
+    /// PX from peers at or below is ignored. Korium has no value; v1.1 asks for a non-negative
+    /// value attainable only by well-behaved peers: 10 (ten first deliveries, or 1 s in mesh).
+    public var acceptPXThreshold = 10.0
+    /// Median mesh score below which opportunistic grafting runs (DEFAULT_OPPORTUNISTIC_GRAFT_THRESHOLD).
+    public var opportunisticGraftThreshold = 1.0
+    /// Decay period, ns (DEFAULT_DECAY_INTERVAL).
+    public var decayIntervalNanos: Int64 = 1_000_000_000
+    /// Counters below this become 0 (DEFAULT_DECAY_TO_ZERO).
+    public var decayToZero = 0.01
+    /// How long a disconnected peer's counters are kept (v1.1 `RetainScore`; 10 min here).
+    public var retainScoreNanos: Int64 = 600_000_000_000
+    /// Cap on the summed topic contribution; 0 means none.
+    public var topicScoreCap = 0.0
+
+    /// P5 weight (DEFAULT_P5_WEIGHT).
+    public var appSpecificWeight = 1.0
+    /// P6 weight (DEFAULT_P6_WEIGHT).
+    public var ipColocationFactorWeight = -10.0
+    /// Peers per IP allowed before P6 applies (IP_COLOCATION_THRESHOLD).
+    public var ipColocationFactorThreshold = 1
+    /// Largest P6 penalty magnitude, before weighting by sign (MAX_P6_PENALTY: |w6·P6| ≤ 90).
+    public var maxIPColocationPenalty = 90.0
+    /// P7 weight (DEFAULT_P7_WEIGHT).
+    public var behaviourPenaltyWeight = -10.0
+    /// P7 counter decay per interval (Korium has none; 0.9 forgets a penalty in ~45 s).
+    public var behaviourPenaltyDecay = 0.9
+    /// P7 counts only the part above this (go-libp2p `BehaviourPenaltyThreshold`); 0 here.
+    public var behaviourPenaltyThreshold = 0.0
+
+    /// Parameters of the topics that count towards the score; other topics contribute nothing.
+    public var topics: [String: GossipTopicScoreParameters] = [:]
+    /// Parameters applied to any topic not in `topics` (nil: such topics do not count).
+    public var defaultTopic: GossipTopicScoreParameters? = .derived(expectedMessageRate: 1, meshDegree: 6)
+
+    /// Korium's defaults.
+    public init() {}
+
+    /// The parameters of `topic`, if it is scored.
+    @inlinable
+    public func parameters(for topic: String) -> GossipTopicScoreParameters? {
+        topics[topic] ?? defaultTopic
+    }
+}
+
+/// Per-topic score parameters (v1.1 §Overview of New Parameters, topic table).
+public struct GossipTopicScoreParameters: Sendable, Equatable {
+    /// Weight of the topic's contribution.
+    public var topicWeight = 1.0
+    /// P1 weight (DEFAULT_P1_WEIGHT).
+    public var timeInMeshWeight = 1.0
+    /// Time in mesh that earns one P1 point, ns (DEFAULT_TIME_IN_MESH_QUANTUM).
+    public var timeInMeshQuantumNanos: Int64 = 100_000_000
+    /// P1 cap (DEFAULT_TIME_IN_MESH_CAP).
+    public var timeInMeshCap = 3_600.0
+    /// P2 weight (DEFAULT_P2_WEIGHT).
+    public var firstMessageDeliveriesWeight = 1.0
+    /// P2 decay per interval (Korium has none; 0.9).
+    public var firstMessageDeliveriesDecay = 0.9
+    /// P2 cap (DEFAULT_FIRST_MESSAGE_DELIVERIES_CAP).
+    public var firstMessageDeliveriesCap = 100.0
+    /// P3 weight (negative; 0 disables P3).
+    public var meshMessageDeliveriesWeight = 0.0
+    /// P3 decay per interval.
+    public var meshMessageDeliveriesDecay = 0.9
+    /// P3 threshold.
+    public var meshMessageDeliveriesThreshold = 0.0
+    /// P3 cap.
+    public var meshMessageDeliveriesCap = 0.0
+    /// Time in mesh before P3 applies, ns.
+    public var meshMessageDeliveriesActivationNanos: Int64 = 0
+    /// Time after a first delivery during which a mesh peer's copy counts as near-first, ns.
+    public var meshMessageDeliveryWindowNanos: Int64 = 5_000_000
+    /// P3b weight (negative; 0 disables P3b).
+    public var meshFailurePenaltyWeight = 0.0
+    /// P3b decay per interval.
+    public var meshFailurePenaltyDecay = 0.998
+    /// P4 weight (DEFAULT_P4_WEIGHT).
+    public var invalidMessageDeliveriesWeight = -100.0
+    /// P4 decay per interval (Korium has none; 0.99 halves the count in ~70 s).
+    public var invalidMessageDeliveriesDecay = 0.99
+
+    /// Korium's topic defaults with P3/P3b disabled.
+    public init() {}
+
+    /// Korium's defaults with P3/P3b enabled and derived from the topic's expected rate.
+    ///
+    /// Derivation (v1.1 §P₃ and P₃b, §Parameter Decay), for `R` = expected messages per second
+    /// in the topic and `D` = mesh degree, decay interval 1 s:
+    /// - An honest mesh peer delivers first (or near-first) about one message in `D`, so its
+    ///   counter grows at `ρ = R/D` per second.
+    /// - Decay window `W = 20·D/R` s (at least 10 s), so the counter averages ~20 deliveries:
+    ///   decay `δ = 1 − 1/W`, steady state `c∞ = ρ/(1−δ) = ρ·W ≈ 20`.
+    /// - Threshold `c∞/2` (a peer delivering less than half its fair share is in deficit),
+    ///   cap `2·c∞`, activation `W` (time to build the counter up after a GRAFT).
+    /// - P3 weight: a full deficit (`threshold²`) must outweigh the largest positive topic score
+    ///   (P1 cap + P2 cap = 3700) so a withholding peer is pruned: `w3 = −3800/threshold²`.
+    /// - P3b weight: a prune with a full deficit leaves the peer at 1.5 × the graylist threshold
+    ///   (−150), below graylist, while half a deficit (an unlucky honest peer) leaves it at
+    ///   −37.5, above graylist: `w3b = −150/threshold²`; decay 0.998 (sticky, ~6 min half-life).
+    /// With `R = 1`, `D = 6`: W = 120 s, δ = 0.9917, threshold 10, cap 40, w3 = −38, w3b = −1.5.
+    public static func derived(expectedMessageRate rate: Double, meshDegree: Int) -> GossipTopicScoreParameters {
+        var p = GossipTopicScoreParameters()
+        let r = max(rate, 0.001)
+        let degree = Double(max(meshDegree, 1))
+        let window = max(20 * degree / r, 10)
+        let perPeer = r / degree
+        let steady = perPeer * window
+        p.meshMessageDeliveriesDecay = 1 - 1 / window
+        p.meshMessageDeliveriesThreshold = steady / 2
+        p.meshMessageDeliveriesCap = steady * 2
+        p.meshMessageDeliveriesActivationNanos = Int64(window * 1e9)
+        let t2 = p.meshMessageDeliveriesThreshold * p.meshMessageDeliveriesThreshold
+        p.meshMessageDeliveriesWeight = -(p.timeInMeshCap * p.timeInMeshWeight
+            + p.firstMessageDeliveriesCap * p.firstMessageDeliveriesWeight + 100) / t2
+        p.meshFailurePenaltyWeight = -150 / t2
+        p.meshFailurePenaltyDecay = 0.998
+        return p
+    }
+}

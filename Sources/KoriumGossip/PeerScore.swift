@@ -1,0 +1,83 @@
+/// Score counters of one peer (GossipSub v1.1 §The Score Function), kept while connected and
+/// for `retainScoreNanos` after it disconnects.
+struct PeerScore {
+    struct Topic {
+        var inMesh = false
+        var graftTime: Int64 = 0
+        var meshTime: Int64 = 0
+        var firstMessageDeliveries = 0.0
+        var meshMessageDeliveries = 0.0
+        var meshMessageDeliveriesActive = false
+        var meshFailurePenalty = 0.0
+        var invalidMessageDeliveries = 0.0
+
+        var isZero: Bool {
+            !inMesh && firstMessageDeliveries == 0 && meshMessageDeliveries == 0
+                && meshFailurePenalty == 0 && invalidMessageDeliveries == 0
+        }
+    }
+
+    var topics: [String: Topic] = [:]
+    var behaviourPenalty = 0.0
+    var applicationScore = 0.0
+    var address: UInt64 = 0
+    var connected = true
+    /// When a disconnected record is forgotten.
+    var expiresAt: Int64 = .max
+
+    /// The score given the parameters and the number of connected peers sharing the address.
+    func value(_ p: GossipScoreParameters, colocated: Int) -> Double {
+        var topicSum = 0.0
+        for (name, t) in topics {
+            guard let tp = p.parameters(for: name) else { continue }
+            var s = 0.0
+            if t.inMesh {
+                let p1 = min(Double(t.meshTime) / Double(max(tp.timeInMeshQuantumNanos, 1)), tp.timeInMeshCap)
+                s += p1 * tp.timeInMeshWeight
+            }
+            s += t.firstMessageDeliveries * tp.firstMessageDeliveriesWeight
+            if t.meshMessageDeliveriesActive, t.meshMessageDeliveries < tp.meshMessageDeliveriesThreshold {
+                let deficit = tp.meshMessageDeliveriesThreshold - t.meshMessageDeliveries
+                s += deficit * deficit * tp.meshMessageDeliveriesWeight
+            }
+            s += t.meshFailurePenalty * tp.meshFailurePenaltyWeight
+            s += t.invalidMessageDeliveries * t.invalidMessageDeliveries * tp.invalidMessageDeliveriesWeight
+            topicSum += s * tp.topicWeight
+        }
+        if p.topicScoreCap > 0, topicSum > p.topicScoreCap { topicSum = p.topicScoreCap }
+        var score = topicSum + applicationScore * p.appSpecificWeight
+        let surplus = colocated - p.ipColocationFactorThreshold
+        if surplus > 0 {
+            let p6 = Double(surplus * surplus) * p.ipColocationFactorWeight
+            score += max(p6, -p.maxIPColocationPenalty)
+        }
+        let excess = behaviourPenalty - p.behaviourPenaltyThreshold
+        if excess > 0 { score += excess * excess * p.behaviourPenaltyWeight }
+        return score
+    }
+
+    /// One decay step (v1.1 §Parameter Decay); also refreshes time in mesh.
+    mutating func decay(_ p: GossipScoreParameters, now: Int64) {
+        for (name, var t) in topics {
+            guard let tp = p.parameters(for: name) else { continue }
+            t.firstMessageDeliveries = Self.decayed(t.firstMessageDeliveries, tp.firstMessageDeliveriesDecay, p.decayToZero)
+            t.meshMessageDeliveries = Self.decayed(t.meshMessageDeliveries, tp.meshMessageDeliveriesDecay, p.decayToZero)
+            t.meshFailurePenalty = Self.decayed(t.meshFailurePenalty, tp.meshFailurePenaltyDecay, p.decayToZero)
+            t.invalidMessageDeliveries = Self.decayed(t.invalidMessageDeliveries, tp.invalidMessageDeliveriesDecay, p.decayToZero)
+            if t.inMesh {
+                t.meshTime = now - t.graftTime
+                if t.meshTime > tp.meshMessageDeliveriesActivationNanos { t.meshMessageDeliveriesActive = true }
+            }
+            if t.isZero { topics[name] = nil } else { topics[name] = t }
+        }
+        behaviourPenalty = Self.decayed(behaviourPenalty, p.behaviourPenaltyDecay, p.decayToZero)
+    }
+
+    static func decayed(_ v: Double, _ factor: Double, _ zero: Double) -> Double {
+        let d = v * factor
+        return abs(d) < zero ? 0 : d
+    }
+
+    /// Whether every counter has decayed to zero (used by tests and for forgetting records).
+    var isZero: Bool { topics.isEmpty && behaviourPenalty == 0 }
+}
