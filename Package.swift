@@ -32,12 +32,13 @@ let package = Package(
         .target(name: "KoriumFROST", dependencies: ["KoriumCrypto", "KoriumWire"]),
         .target(name: "KoriumDHT", dependencies: ["KoriumCrypto", "KoriumWire"]),
         .target(name: "KoriumGossip", dependencies: ["KoriumCrypto", "KoriumWire"]),
+        .target(name: "KoriumGossipSim", dependencies: ["KoriumGossip", "KoriumSim", "KoriumCrypto"]),
 
         .executableTarget(
             name: "KoriumCLI",
             dependencies: [
                 "KoriumCrypto", "KoriumWire", "KoriumTLS", "KoriumSim", "KoriumFROST", "KoriumDHT",
-                "KoriumGossip",
+                "KoriumGossip", "KoriumGossipSim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -48,7 +49,7 @@ let package = Package(
         .testTarget(name: "KoriumSimTests", dependencies: ["KoriumSim", "KoriumWire"]),
         .testTarget(name: "KoriumFROSTTests", dependencies: ["KoriumFROST", "KoriumCrypto", "KoriumWire"]),
         .testTarget(name: "KoriumDHTTests", dependencies: ["KoriumDHT", "KoriumSim", "KoriumCrypto", "KoriumWire"]),
-        .testTarget(name: "KoriumGossipTests", dependencies: ["KoriumGossip", "KoriumSim", "KoriumCrypto", "KoriumWire"]),
+        .testTarget(name: "KoriumGossipTests", dependencies: ["KoriumGossip", "KoriumGossipSim", "KoriumSim", "KoriumCrypto", "KoriumWire"]),
         .testTarget(name: "KoriumCLITests", dependencies: ["KoriumCLI"]),
     ]
 )

@@ -27,9 +27,9 @@ public struct GossipRouter<Verifier: GossipSignatureVerifier, Validator: GossipV
         var ihaveMessages = 0
         var iasked = 0
         var idontwantReceived = 0
-        var rateWindowStart: Int64 = .min
+        var rateWindowStart: Int64 = -(1 << 62)
         var rateCount = 0
-        var iwantWindowStart: Int64 = .min
+        var iwantWindowStart: Int64 = -(1 << 62)
         var iwantCount = 0
         var idontwant = ExpiringIDSet(capacity: GossipLimits.maxIDontWantPerPeer, ttl: GossipLimits.idontwantTTLNanos)
         var promises: [GossipMessageID: Int64] = [:]
@@ -65,11 +65,11 @@ public struct GossipRouter<Verifier: GossipSignatureVerifier, Validator: GossipV
     var mcache = MessageCache()
     var pendingValidations: [GossipMessageID: PendingValidation] = [:]
     var globalPromises = 0
-    var publishWindowStart: Int64 = .min
+    var publishWindowStart: Int64 = -(1 << 62)
     var publishCount = 0
     var nextSeqno: UInt64 = 0
     var heartbeatTicks = 0
-    var lastDecay: Int64 = .min
+    var lastDecay: Int64 = -(1 << 62)
 
     var outbox: [GossipPeerID: GossipRPC] = [:]
     var outboxOrder: [GossipPeerID] = []

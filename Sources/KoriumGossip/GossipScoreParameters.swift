@@ -103,13 +103,18 @@ public struct GossipTopicScoreParameters: Sendable, Equatable {
     /// - Decay window `W = 20·D/R` s (at least 10 s), so the counter averages ~20 deliveries:
     ///   decay `δ = 1 − 1/W`, steady state `c∞ = ρ/(1−δ) = ρ·W ≈ 20`.
     /// - Threshold `c∞/2` (a peer delivering less than half its fair share is in deficit),
-    ///   cap `2·c∞`, activation `W` (time to build the counter up after a GRAFT).
+    ///   cap `2·c∞`, activation `3·W` (the counter reaches 95 % of `c∞` after `3·W` of traffic).
     /// - P3 weight: a full deficit (`threshold²`) must outweigh the largest positive topic score
     ///   (P1 cap + P2 cap = 3700) so a withholding peer is pruned: `w3 = −3800/threshold²`.
-    /// - P3b weight: a prune with a full deficit leaves the peer at 1.5 × the graylist threshold
-    ///   (−150), below graylist, while half a deficit (an unlucky honest peer) leaves it at
-    ///   −37.5, above graylist: `w3b = −150/threshold²`; decay 0.998 (sticky, ~6 min half-life).
-    /// With `R = 1`, `D = 6`: W = 120 s, δ = 0.9917, threshold 10, cap 40, w3 = −38, w3b = −1.5.
+    /// - A peer is pruned once `|w3|·deficit² > P1 + P2`; after the activation time P1 ≥ 300,
+    ///   so a pruned withholder has a deficit of at least ~0.3 × threshold.
+    /// - P3b weight: such a prune must leave the peer below the graylist threshold:
+    ///   `w3b·(threshold/3)² = −150`, i.e. `w3b = −1350/threshold²`; decay 0.998 (sticky,
+    ///   ~6 min half-life). An honest peer counted with ~`c∞` ≈ 20 deliveries almost never falls
+    ///   to a third of its fair share, so it is almost never pruned for P3 in steady traffic.
+    /// With `R = 1`, `D = 6`: W = 120 s, δ = 0.9917, threshold 10, cap 40, activation 360 s,
+    /// w3 = −38, w3b = −13.5. With `R = 20`: W = 10 s, δ = 0.9, threshold 16.7, cap 66.7,
+    /// activation 30 s, w3 = −13.7, w3b = −4.9.
     public static func derived(expectedMessageRate rate: Double, meshDegree: Int) -> GossipTopicScoreParameters {
         var p = GossipTopicScoreParameters()
         let r = max(rate, 0.001)
@@ -120,11 +125,11 @@ public struct GossipTopicScoreParameters: Sendable, Equatable {
         p.meshMessageDeliveriesDecay = 1 - 1 / window
         p.meshMessageDeliveriesThreshold = steady / 2
         p.meshMessageDeliveriesCap = steady * 2
-        p.meshMessageDeliveriesActivationNanos = Int64(window * 1e9)
+        p.meshMessageDeliveriesActivationNanos = Int64(3 * window * 1e9)
         let t2 = p.meshMessageDeliveriesThreshold * p.meshMessageDeliveriesThreshold
         p.meshMessageDeliveriesWeight = -(p.timeInMeshCap * p.timeInMeshWeight
             + p.firstMessageDeliveriesCap * p.firstMessageDeliveriesWeight + 100) / t2
-        p.meshFailurePenaltyWeight = -150 / t2
+        p.meshFailurePenaltyWeight = -1_350 / t2
         p.meshFailurePenaltyDecay = 0.998
         return p
     }

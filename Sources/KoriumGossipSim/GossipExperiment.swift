@@ -1,0 +1,239 @@
+import KoriumGossip
+import KoriumSim
+
+/// The attacks of the GossipSub v1.1 evaluation, as `korium sim gossip --attack` names them.
+public enum GossipAttack: String, CaseIterable, Sendable {
+    /// Sybils flood invalid messages.
+    case sybilFlood = "sybil-flood"
+    /// Sybils behave, build score, then stop forwarding all at once.
+    case covertFlash = "covert-flash"
+    /// Sybils (30 % of the network) all connect to one target and never forward to it.
+    case eclipse
+    /// Sybils send floods of IWANTs.
+    case iwantSpam = "iwant-spam"
+    /// Sybils PRUNE their mesh peers with PX naming only Sybils.
+    case pxSelfPromotion = "px-self-promotion"
+}
+
+/// One gossip experiment on KoriumSim: configuration, run, and the numbers of the summary.
+public struct GossipExperiment {
+    /// Nodes (honest and Sybil).
+    public var nodes = 200
+    /// Run seed.
+    public var seed: UInt64 = 1
+    /// Experiment messages published by random honest nodes.
+    public var messages = 100
+    /// Payload bytes per message.
+    public var size = 256
+    /// Messages per virtual second (network-wide).
+    public var rate = 10.0
+    /// Loss probability per link.
+    public var loss = 0.0
+    /// Churn, departures per node per hour (0.1 = 10 %/hour).
+    public var churnPerHour = 0.0
+    /// Mean downtime of departed nodes.
+    public var downtime = SimDuration.seconds(600)
+    /// Peers each node dials.
+    public var dials = 8
+    /// Virtual seconds before the first publication (mesh formation).
+    public var warmup = 5.0
+    /// Virtual seconds after the last publication.
+    public var drain = 60.0
+    /// The attack, if any.
+    public var attack: GossipAttack?
+    /// Share of Sybils (the eclipse attack uses 30 % regardless).
+    public var attackerFraction = 0.1
+    /// Send IDONTWANT for payloads ≥ 1 KiB (false: never send; receipt is always honoured).
+    public var idontwant = true
+    /// Topology clusters.
+    public var clusters = 8
+
+    /// Defaults: 200 nodes, 100 messages of 256 bytes at 10/s.
+    public init() {}
+
+    /// The outcome.
+    public struct Result {
+        /// Delivered / expected first deliveries to honest nodes (up from publication until 60 s after).
+        public var delivered = 0, expected = 0
+        /// Delivery ratio.
+        public var deliveryRatio: Double { expected == 0 ? 1 : Double(delivered) / Double(expected) }
+        /// Delivery latency over honest receivers, ns.
+        public var latency = SimHistogram()
+        /// Duplicate copies received per delivered message (honest nodes).
+        public var duplicatesPerDelivery = 0.0
+        /// Bytes sent on all links per delivered message.
+        public var bytesPerDelivery = 0.0
+        /// Bytes sent in total.
+        public var bytesSent: Int64 = 0
+        /// IDONTWANT IDs sent / copies suppressed by them.
+        public var idontwantSent: UInt64 = 0, idontwantSuppressed: UInt64 = 0
+        /// Median score of Sybils as seen by connected honest nodes, 60 s after the attack began
+        /// (nil without attack).
+        public var attackerMedianScoreAt60s: Double?
+        /// Share of honest→Sybil connections below the graylist threshold at that time.
+        public var attackerGraylistedAt60s: Double?
+        /// Same at the last publication (traffic still flowing).
+        public var attackerMedianScoreAtEnd: Double?
+        /// Share graylisted at the end.
+        public var attackerGraylistedAtEnd: Double?
+        /// Drops over all honest routers, by reason.
+        public var drops = GossipDropCounters()
+        /// Real Ed25519 verifications performed (memoised across nodes).
+        public var verifications = 0
+        /// The simulator's statistics.
+        public var stats = SimStats()
+        /// Virtual time at the end.
+        public var virtualSeconds = 0.0
+        /// Router table sizes summed over nodes at the end.
+        public var tableSizes: [String: Int] = [:]
+        /// The run's trace hash.
+        public var traceHash: UInt64 = 0
+        /// Metrics as CSV rows (name,value).
+        public var csv: String = ""
+    }
+
+    /// Attack start in virtual seconds.
+    public var attackStart: Double { attack == .covertFlash ? warmup + 30 : 0 }
+
+    /// Runs the experiment; `progress` is called every virtual second with the fraction done.
+    public func run(progress: (Double, Simulation<GossipSimNode>) -> Void = { _, _ in }) -> Result {
+        var link = SimLinkProfile(loss: loss)
+        link.jitter = .uniform(max: .milliseconds(1))
+        var model = SimTopology.Clustered()
+        model.clusters = clusters
+        let topology = SimTopology.clustered(nodeCount: nodes, seed: seed, model)
+        let sim = Simulation<GossipSimNode>(topology: topology, seed: seed, link: link)
+        var params = GossipParameters()
+        if !idontwant { params.idontwantThreshold = nil }
+        params.scoring?.defaultTopic = .derived(expectedMessageRate: rate, meshDegree: params.d)
+        let world = GossipSimWorld(nodeCount: nodes, seed: seed, parameters: params)
+
+        // Sybils.
+        var sybils: [Int] = []
+        if let attack {
+            let fraction = attack == .eclipse ? 0.3 : attackerFraction
+            let count = max(1, Int(Double(nodes) * fraction))
+            sybils = Array((nodes - count)..<nodes)
+            for s in sybils {
+                switch attack {
+                case .sybilFlood: world.behaviours[s] = .invalidFlood(perHeartbeat: 20)
+                case .covertFlash: world.behaviours[s] = .withholdAfter(Int64(attackStart * 1e9))
+                case .eclipse: world.behaviours[s] = .eclipse(target: 0)
+                case .iwantSpam: world.behaviours[s] = .iwantSpam(perHeartbeat: 20)
+                case .pxSelfPromotion: world.behaviours[s] = .pxSelfPromotion
+                }
+            }
+        }
+        let sybilSet = Set(sybils)
+        let honestClass = sim.metrics.nodeClass("honest")
+        let sybilClass = sim.metrics.nodeClass("sybil")
+
+        // Random dial graph: each node dials `dials` distinct others (connections are two-way).
+        var rng = SimRandom(seed: seed, node: 0, stream: 99)
+        sim.reserveCapacity(nodes)
+        for i in 0..<nodes {
+            var chosen = Set<Int>()
+            if attack == .eclipse, sybilSet.contains(i) { chosen.insert(0) }
+            while chosen.count < min(dials, nodes - 1) {
+                let j = rng.nextInt(below: nodes)
+                if j != i { chosen.insert(j) }
+            }
+            let node = GossipSimNode(world: world, index: i, dials: chosen.sorted().map { SimNodeID(index: $0) })
+            sim.addNode(node, nodeClass: sybilSet.contains(i) ? sybilClass : honestClass)
+        }
+        sim.rejoinFactory = { id in
+            let old = sim[id]
+            return GossipSimNode(world: world, index: id.index, dials: old.dials)
+        }
+        if churnPerHour > 0 {
+            let members = (0..<nodes).filter { !sybilSet.contains($0) }.map { SimNodeID(index: $0) }
+            sim.startChurn(SimChurn(departuresPerHour: churnPerHour, meanDowntime: downtime), nodes: members)
+        }
+
+        // Publications at `rate`, from random online honest nodes.
+        let honest = (0..<nodes).filter { !sybilSet.contains($0) }
+        for m in 0..<messages {
+            let at = SimInstant.zero + SimDuration(seconds: warmup + Double(m) / rate)
+            let start = rng.nextInt(below: honest.count)
+            sim.schedule(at: at) { s in
+                // The first online honest node from a random starting point publishes.
+                for k in 0..<honest.count {
+                    let origin = SimNodeID(index: honest[(start + k) % honest.count])
+                    guard s.isOnline(origin) else { continue }
+                    s.perform(on: origin) { node, ctx in _ = node.publish(size: size, context: &ctx) }
+                    break
+                }
+            }
+        }
+        let lastPublish = warmup + Double(max(messages - 1, 0)) / rate
+        let end = SimInstant.zero + SimDuration(seconds: lastPublish + drain)
+        var result = Result()
+        let sampleAt60 = attack == nil ? -1 : Int64((attackStart + 60) * 1e9)
+        var sampled60 = false
+        let lastPublishAt = Int64(lastPublish * 1e9)
+        var sampledEnd = false
+        sim.run(until: end, every: .seconds(1)) { s in
+            let t = s.now.nanoseconds
+            if !sampledEnd, attack != nil, t >= lastPublishAt {
+                sampledEnd = true
+                let (median, gray) = Self.attackerScores(s, world: world, sybils: sybilSet)
+                result.attackerMedianScoreAtEnd = median
+                result.attackerGraylistedAtEnd = gray
+            }
+            for i in 0..<nodes where !s.isOnline(SimNodeID(index: i)) { world.lastOfflineSample[i] = t }
+            if !sampled60, sampleAt60 >= 0, t >= sampleAt60 {
+                sampled60 = true
+                let (median, gray) = Self.attackerScores(s, world: world, sybils: sybilSet)
+                result.attackerMedianScoreAt60s = median
+                result.attackerGraylistedAt60s = gray
+            }
+            progress(Double(t) / Double(end.nanoseconds), s)
+        }
+
+        let window = min(60, drain)
+        let ratio = world.deliveryRatio(window: SimDuration(seconds: window), latest: Int64((lastPublish + drain - window) * 1e9))
+        result.delivered = ratio.delivered
+        result.expected = ratio.expected
+        result.latency = world.latency
+        var duplicates: UInt64 = 0
+        var sizes: [String: Int] = [:]
+        sim.withNodes { all in
+            for i in 0..<all.count where !sybilSet.contains(i) {
+                let r = all[i].router
+                duplicates &+= r.duplicates
+                result.idontwantSent &+= r.idontwantSent
+                result.idontwantSuppressed &+= r.idontwantSuppressed
+                for reason in GossipDropReason.allCases { result.drops.add(reason, Int(r.drops[reason])) }
+                for (k, v) in r.tableSizes { sizes[k, default: 0] += v }
+            }
+        }
+        result.tableSizes = sizes
+        let deliveries = max(world.totalDeliveries, 1)
+        result.duplicatesPerDelivery = Double(duplicates) / Double(deliveries)
+        result.stats = sim.stats
+        result.bytesSent = Int64(sim.stats.bytesSent)
+        result.bytesPerDelivery = Double(sim.stats.bytesSent) / Double(deliveries)
+        result.verifications = world.verifier.verifications
+        result.virtualSeconds = sim.now.sinceStart.seconds
+        result.traceHash = sim.traceHash
+        result.csv = sim.metrics.csv()
+        return result
+    }
+
+    /// Median score honest nodes give connected Sybils, and the share below graylist.
+    static func attackerScores(_ sim: Simulation<GossipSimNode>, world: GossipSimWorld, sybils: Set<Int>) -> (Double, Double) {
+        var scores: [Double] = []
+        let graylist = world.parameters.scoring?.graylistThreshold ?? -.infinity
+        sim.withNodes { all in
+            for i in 0..<all.count where !sybils.contains(i) && sim.isOnline(SimNodeID(index: i)) {
+                for s in sybils where all[i].router.isConnected(world.peerIDs[s]) {
+                    scores.append(all[i].router.score(of: world.peerIDs[s]))
+                }
+            }
+        }
+        guard !scores.isEmpty else { return (0, 1) }
+        scores.sort()
+        let below = scores.filter { $0 < graylist }.count
+        return (scores[scores.count / 2], Double(below) / Double(scores.count))
+    }
+}
