@@ -112,8 +112,9 @@ extension GossipRouter {
     mutating func handlePrune(_ prune: GossipPrune, from peer: GossipPeerID, now: GossipInstant,
                               rng: inout some RandomNumberGenerator) {
         if mesh[prune.topic]?.remove(peer) != nil { scorePrune(peer, topic: prune.topic, now: now.nanoseconds) }
+        // v1.1: honour the announced backoff (0 means unspecified: our default), capped at 1 h.
         let seconds = min(prune.backoffSeconds, 3_600)
-        let backoffNanos = max(Int64(seconds) * 1_000_000_000, parameters.pruneBackoffNanos)
+        let backoffNanos = seconds == 0 ? parameters.pruneBackoffNanos : Int64(seconds) * 1_000_000_000
         setBackoff(peer, topic: prune.topic, until: now.nanoseconds &+ backoffNanos)
         guard !prune.peers.isEmpty, parameters.peerExchange else { return }
         if let sp = parameters.scoring, score(of: peer) <= sp.acceptPXThreshold { drops.add(.pxIgnored); return }
@@ -161,9 +162,15 @@ extension GossipRouter {
         enqueue(GossipRPC(control: GossipControl(prune: [makePrune(topic, to: peer, backoffNanos: parameters.pruneBackoffNanos, px: px, now: now)])), to: peer)
     }
 
+    /// Peers we may GRAFT: subscribed, not excluded, non-negative score, and past their backoff
+    /// plus one heartbeat of slack (v1.1 §PRUNE Backoff: the slack keeps our GRAFT from
+    /// arriving before the other side's backoff has expired).
     func eligibleForGraft(_ topic: String, excluding: Set<GossipPeerID>, now: GossipInstant) -> [GossipPeerID] {
-        (topicPeers[topic] ?? []).filter {
-            !excluding.contains($0) && !isBackedOff($0, topic: topic, now: now) && score(of: $0) >= 0
+        let slack = parameters.backoffSlackNanos
+        return (topicPeers[topic] ?? []).filter {
+            guard !excluding.contains($0), score(of: $0) >= 0 else { return false }
+            if let until = backoff[BackoffKey(topic: topic, peer: $0)], until &+ slack > now.nanoseconds { return false }
+            return true
         }.sorted()
     }
 

@@ -126,7 +126,7 @@ extension GossipRouter {
 
     mutating func expireTables(now t: Int64) {
         expireSeen(now: t)
-        for (k, until) in backoff where until <= t { backoff[k] = nil }
+        for (k, until) in backoff where until &+ parameters.backoffSlackNanos <= t { backoff[k] = nil }
         var broken: [GossipPeerID: Int] = [:]
         for (id, var p) in peers {
             p.ihaveMessages = 0
