@@ -89,6 +89,11 @@ struct SimRunFooter {
         table.add("messages sent", SimFormat.grouped(s.messagesSent))
         table.add("bytes sent", SimFormat.bytes(Double(s.bytesSent)))
         table.add("dropped (loss/queue/offline)", "\(s.droppedLoss)/\(s.droppedQueue)/\(s.droppedOffline)")
+        if s.droppedUnknownDestination + s.droppedQueueCap + s.droppedPartition + s.droppedMTU > 0 {
+            table.add(
+                "dropped (unknown/cap/partition/mtu)",
+                "\(s.droppedUnknownDestination)/\(s.droppedQueueCap)/\(s.droppedPartition)/\(s.droppedMTU)")
+        }
         table.add("joins/leaves/crashes", "\(s.joins)/\(s.leaves)/\(s.crashes)")
         table.add("peak event queue", SimFormat.grouped(s.peakQueueLength))
         table.add("virtual time", sim.now.sinceStart.description)

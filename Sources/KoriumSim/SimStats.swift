@@ -20,6 +20,11 @@ public struct SimStats: Sendable, Equatable {
     public var droppedQueue: Int = 0
     /// Dropped because the receiver was offline at arrival.
     public var droppedOffline: Int = 0
+    /// Dropped because the destination is not a node of this simulation (a core sent to an id
+    /// it learnt from a bogus message — like sending to an unroutable address).
+    public var droppedUnknownDestination: Int = 0
+    /// Dropped because the event queue was at `Simulation.maxPendingEvents`.
+    public var droppedQueueCap: Int = 0
     /// Dropped by the interceptor.
     public var droppedIntercepted: Int = 0
     /// Extra copies made by the duplication model.

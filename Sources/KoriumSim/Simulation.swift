@@ -52,6 +52,11 @@ public final class Simulation<Node: SimNode> {
     public let metrics: SimMetrics
     /// The run seed every random stream derives from.
     public let seed: UInt64
+    /// Cap on waiting events: a message sent while this many events wait is dropped and counted
+    /// in `SimStats.droppedQueueCap` (timers and control events are never dropped). 40 bytes
+    /// per event plus the message: the default, 32 M events, is ~1.3 GiB of queue — far above
+    /// any sane run, so reaching it means a core is flooding.
+    @exclusivity(unchecked) public var maxPendingEvents = 32_000_000
     /// The link profile for every pair without an override.
     @exclusivity(unchecked) public var link: SimLinkProfile
     /// Sees every message after the MTU and partition checks and may modify or drop it
@@ -265,6 +270,7 @@ public final class Simulation<Node: SimNode> {
 
     /// Injects a message that arrives at `destination` at `time`, bypassing the link model.
     public func deliver(_ message: Message, from source: SimNodeID, to destination: SimNodeID, at time: SimInstant) {
+        precondition(destination.index < nodes.count, "Simulation.deliver: unknown node \(destination)")
         let at = max(clock, time.nanoseconds)
         enqueueDelivery(at: at, message, source: source.index, destination: destination.index,
                         size: Int32(clamping: message.wireSize))
@@ -437,10 +443,17 @@ public final class Simulation<Node: SimNode> {
     @inlinable
     func transmit(from s: Int, to destination: SimNodeID, _ message: consuming Message) {
         let d = destination.index
-        precondition(d >= 0 && d < nodes.count, "Simulation: message to unknown node \(destination)")
         let size = message.wireSize
         _stats.messagesSent &+= 1
         _stats.bytesSent &+= size
+        guard d < nodes.count else {
+            _stats.droppedUnknownDestination &+= 1
+            return
+        }
+        guard queue.count < maxPendingEvents else {
+            _stats.droppedQueueCap &+= 1
+            return
+        }
         let profile = linkOverrides.isEmpty
             ? link : (linkOverrides[UInt64(UInt32(truncatingIfNeeded: s)) << 32 | UInt64(destination.rawValue)] ?? link)
         if profile.mtu > 0 && size > profile.mtu {

@@ -150,4 +150,21 @@ struct LinkModelTests {
         #expect(sim[SimNodeID(1)].arrivals.isEmpty)
         #expect(sim.stats.droppedLoss == 100)
     }
+
+    /// A core sending to an id that is not in the simulation loses the message (counted), and
+    /// the queue cap drops messages, never timers.
+    @Test func unknownDestinationAndQueueCap() {
+        let sim = Simulation<ProbeNode>(topology: .uniform(nodeCount: 2), seed: 3)
+        sim.addNode(ProbeNode(total: 5))
+        sim.addNode(ProbeNode())
+        sim.perform(on: SimNodeID(0)) { _, ctx in ctx.send(ProbeMessage(sequence: 0, sentAt: ctx.now), to: SimNodeID(77)) }
+        #expect(sim.stats.droppedUnknownDestination == 1)
+        sim.maxPendingEvents = 1
+        sim.runUntilQuiescent()
+        // Probes 0…3 are sent while the next probe timer waits (queue at the cap of 1): dropped.
+        // Probe 4 sets no further timer, so the queue is empty and it goes through.
+        #expect(sim.stats.droppedQueueCap == 4)
+        #expect(sim[SimNodeID(0)].sent == 5)
+        #expect(sim[SimNodeID(1)].arrivals.map(\.sequence) == [4])
+    }
 }
