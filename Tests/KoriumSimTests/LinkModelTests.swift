@@ -140,6 +140,23 @@ struct LinkModelTests {
         #expect(sim.stats.droppedPartition == 10)
     }
 
+    /// Node overrides: a lossy sender and a slow receiver; a pair override wins over both.
+    @Test func nodeOverrides() {
+        let sim = Simulation<ProbeNode>(topology: .uniform(nodeCount: 3), seed: 3)
+        for _ in 0..<3 { sim.addNode(ProbeNode()) }
+        sim.setLink(SimLinkProfile(loss: 1), from: SimNodeID(2))
+        sim.setLink(SimLinkProfile(extraDelay: .milliseconds(40)), to: SimNodeID(1))
+        sim.perform(on: SimNodeID(2)) { _, ctx in ctx.send(ProbeMessage(sequence: 1, sentAt: ctx.now), to: SimNodeID(1)) }
+        sim.perform(on: SimNodeID(0)) { _, ctx in ctx.send(ProbeMessage(sequence: 2, sentAt: ctx.now), to: SimNodeID(1)) }
+        sim.setLink(SimLinkProfile(), from: SimNodeID(2), to: SimNodeID(1))
+        sim.perform(on: SimNodeID(2)) { _, ctx in ctx.send(ProbeMessage(sequence: 3, sentAt: ctx.now), to: SimNodeID(1)) }
+        sim.runUntilQuiescent()
+        let got = sim[SimNodeID(1)].arrivals
+        #expect(got.map(\.sequence) == [3, 2])
+        #expect(got.map(\.arrivedAt) == [.zero, SimInstant.zero + .milliseconds(40)])
+        #expect(sim.stats.droppedLoss == 1)
+    }
+
     /// Per-direction overrides: loss on a→b only.
     @Test func perLinkOverride() {
         let sim = Simulation<ProbeNode>(topology: .uniform(nodeCount: 2), seed: 3)
