@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "KoriumFROST", targets: ["KoriumFROST"]),
         .library(name: "KoriumDHT", targets: ["KoriumDHT"]),
         .library(name: "KoriumGossip", targets: ["KoriumGossip"]),
+        .library(name: "KoriumQUIC", targets: ["KoriumQUIC"]),
         .executable(name: "korium", targets: ["KoriumCLI"]),
     ],
     dependencies: [
@@ -33,12 +34,13 @@ let package = Package(
         .target(name: "KoriumDHT", dependencies: ["KoriumCrypto", "KoriumWire"]),
         .target(name: "KoriumGossip", dependencies: ["KoriumCrypto", "KoriumWire"]),
         .target(name: "KoriumGossipSim", dependencies: ["KoriumGossip", "KoriumSim", "KoriumCrypto"]),
+        .target(name: "KoriumQUIC", dependencies: ["KoriumTLS", "KoriumCrypto", "KoriumWire"]),
 
         .executableTarget(
             name: "KoriumCLI",
             dependencies: [
                 "KoriumCrypto", "KoriumWire", "KoriumTLS", "KoriumSim", "KoriumFROST", "KoriumDHT",
-                "KoriumGossip", "KoriumGossipSim",
+                "KoriumGossip", "KoriumGossipSim", "KoriumQUIC",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -50,6 +52,8 @@ let package = Package(
         .testTarget(name: "KoriumFROSTTests", dependencies: ["KoriumFROST", "KoriumCrypto", "KoriumWire"]),
         .testTarget(name: "KoriumDHTTests", dependencies: ["KoriumDHT", "KoriumSim", "KoriumCrypto", "KoriumWire"]),
         .testTarget(name: "KoriumGossipTests", dependencies: ["KoriumGossip", "KoriumGossipSim", "KoriumSim", "KoriumCrypto", "KoriumWire"]),
+        .testTarget(
+            name: "KoriumQUICTests", dependencies: ["KoriumQUIC", "KoriumSim", "KoriumTLS", "KoriumCrypto", "KoriumWire"]),
         .testTarget(name: "KoriumCLITests", dependencies: ["KoriumCLI"]),
     ]
 )

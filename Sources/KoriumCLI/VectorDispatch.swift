@@ -40,7 +40,7 @@ enum VectorDispatch {
             "AES-128": { (key: [UInt8]) throws(CryptoError) in try AESHeaderProtection(key: key) },
             "AES-256": { (key: [UInt8]) throws(CryptoError) in try AESHeaderProtection(key: key) },
         ]),
-        "QUICPACKETPROTECTION": VectorChecks.pending("needs the QUIC packet layer"),
+        "QUICPACKETPROTECTION": VectorChecks.quicPacketProtection,
     ]
 
     /// Upper-case letters and digits only: "AES-128-GCM" → "AES128GCM".
