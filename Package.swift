@@ -32,6 +32,7 @@ let package = Package(
         .target(name: "KoriumSim", dependencies: ["KoriumWire"]),
         .target(name: "KoriumFROST", dependencies: ["KoriumCrypto", "KoriumWire"]),
         .target(name: "KoriumDHT", dependencies: ["KoriumCrypto", "KoriumWire"]),
+        .target(name: "KoriumDHTSim", dependencies: ["KoriumDHT", "KoriumSim"]),
         .target(name: "KoriumGossip", dependencies: ["KoriumCrypto", "KoriumWire"]),
         .target(name: "KoriumGossipSim", dependencies: ["KoriumGossip", "KoriumSim", "KoriumCrypto"]),
         .target(name: "KoriumQUIC", dependencies: ["KoriumTLS", "KoriumCrypto", "KoriumWire"]),
@@ -39,7 +40,7 @@ let package = Package(
         .executableTarget(
             name: "KoriumCLI",
             dependencies: [
-                "KoriumCrypto", "KoriumWire", "KoriumTLS", "KoriumSim", "KoriumFROST", "KoriumDHT",
+                "KoriumCrypto", "KoriumWire", "KoriumTLS", "KoriumSim", "KoriumFROST", "KoriumDHT", "KoriumDHTSim",
                 "KoriumGossip", "KoriumGossipSim", "KoriumQUIC",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -50,7 +51,7 @@ let package = Package(
         .testTarget(name: "KoriumTLSTests", dependencies: ["KoriumTLS", "KoriumCrypto", "KoriumWire"]),
         .testTarget(name: "KoriumSimTests", dependencies: ["KoriumSim", "KoriumWire"]),
         .testTarget(name: "KoriumFROSTTests", dependencies: ["KoriumFROST", "KoriumCrypto", "KoriumWire"]),
-        .testTarget(name: "KoriumDHTTests", dependencies: ["KoriumDHT", "KoriumSim", "KoriumCrypto", "KoriumWire"]),
+        .testTarget(name: "KoriumDHTTests", dependencies: ["KoriumDHT", "KoriumDHTSim", "KoriumSim", "KoriumCrypto", "KoriumWire"]),
         .testTarget(name: "KoriumGossipTests", dependencies: ["KoriumGossip", "KoriumGossipSim", "KoriumSim", "KoriumCrypto", "KoriumWire"]),
         .testTarget(
             name: "KoriumQUICTests", dependencies: ["KoriumQUIC", "KoriumSim", "KoriumTLS", "KoriumCrypto", "KoriumWire"]),

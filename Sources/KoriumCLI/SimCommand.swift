@@ -10,6 +10,7 @@ struct SimCommand: ParsableCommand {
         abstract: "Run deterministic network-simulator experiments.",
         subcommands: [
             SimFloodCommand.self,
+            SimDHTCommand.self,
         ]
     )
 }

@@ -120,9 +120,11 @@ public struct DHTNode: Sendable {
     /// Handles every deadline at or before `now`: request timeouts, lookup deadlines and the
     /// periodic housekeeping (expiry, republish, bucket refresh, tier recomputation).
     public mutating func handleTimeout(now: DHTInstant, rng: inout some RandomNumberGenerator) {
-        let expired = pending.filter { $0.value.deadline <= now }
-        for (rid, p) in expired.sorted(by: { $0.key < $1.key }) {
-            pending.removeValue(forKey: rid)
+        var expired: [UInt64] = []
+        for (rid, p) in pending where p.deadline <= now { expired.append(rid) }
+        expired.sort()
+        for rid in expired {
+            guard let p = pending.removeValue(forKey: rid) else { continue }
             adaptive.record(success: false)
             switch p.purpose {
             case .probe:
@@ -139,9 +141,9 @@ public struct DHTNode: Sendable {
                 events.append(.pingResult(p.peer.nodeID, alive: false))
             }
         }
-        for lid in lookups.keys.sorted(by: { $0.rawValue < $1.rawValue }) {
-            if let l = lookups[lid], now >= l.deadline { finish(lid, now: now) }
-        }
+        var overdue: [LookupID] = []
+        for (lid, l) in lookups where now >= l.deadline { overdue.append(lid) }
+        for lid in overdue.sorted(by: { $0.rawValue < $1.rawValue }) { finish(lid, now: now) }
         if let t = nextTieringRecompute, now >= t {
             tiering.recompute(now: now)
             nextTieringRecompute = now + DHTLimits.tieringRecomputeInterval
