@@ -49,6 +49,9 @@ struct SimDHTCommand: ParsableCommand {
     @Flag(help: "Disable republishing.")
     var noRepublish = false
 
+    @Option(help: "Stop churn departures at this virtual second (0 = never); away nodes still rejoin.")
+    var churnStop: Double = 0
+
     @Option(help: "Identity proof-of-work bits.")
     var pow: Int = 8
 
@@ -73,6 +76,7 @@ struct SimDHTCommand: ParsableCommand {
         c.loss = common.loss
         c.churnPercentPerHour = common.churn
         c.meanDowntime = SimDuration(seconds: common.downtime)
+        c.churnStop = churnStop > 0 ? SimDuration(seconds: churnStop) : nil
         c.clusters = common.clusters
         c.sybilFraction = sybil
         c.sybilMode = DHTSybilAdversary.Mode(rawValue: sybilMode) ?? .wrongContacts

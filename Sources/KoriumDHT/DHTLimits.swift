@@ -23,6 +23,9 @@ public enum DHTLimits {
     /// swift-korium: outcomes needed before the window overrides the defaults (a handful of
     /// samples would swing k between its bounds).
     public static let minOutcomesForAdaptation = 10
+    /// swift-korium: outcomes older than this leave the adaptive window (10 min), so k and α
+    /// fall back after a churn spike even on a node that has gone quiet.
+    public static let outcomeMaxAge = DHTDuration.seconds(10 * 60)
     /// swift-korium: replacement cache per bucket (Kademlia §4.1); as large as the largest k.
     public static let replacementCacheSize = maxK
     /// swift-korium: consecutive failures after which a contact is dropped even when its
@@ -135,6 +138,9 @@ public enum DHTLimits {
     public static let storeTimeout = DHTDuration.seconds(5)
     /// FIND_VALUE_TIMEOUT.
     public static let findValueTimeout = DHTDuration.seconds(3)
+    /// swift-korium: a lookup query unanswered this long stops counting against α (it can
+    /// still answer until PER_QUERY_TIMEOUT), so silent peers cost one second, not three.
+    public static let queryStallTimeout = DHTDuration.seconds(1)
     /// swift-korium: candidates one lookup remembers (the farthest unqueried are dropped).
     public static let maxLookupCandidates = 8 * maxK
     /// swift-korium: concurrent lookups per node.

@@ -18,6 +18,8 @@ public struct DHTNode: Sendable {
         var purpose: Purpose
         var sentAt: DHTInstant
         var deadline: DHTInstant
+        /// For lookup queries: when the query stops holding an α slot (nil once passed).
+        var stallAt: DHTInstant?
     }
 
     /// This node's identity.
@@ -88,7 +90,8 @@ public struct DHTNode: Sendable {
     public mutating func start(bootstrap: [Contact], now: DHTInstant, rng: inout some RandomNumberGenerator) -> LookupID? {
         nextRequestID = rng.next() | 1
         nextHousekeeping = now + jitter(config.housekeepingInterval, &rng)
-        nextTieringRecompute = now + DHTLimits.tieringRecomputeInterval
+        // The first tiers are computed at the first housekeeping tick, then every 300 s.
+        nextTieringRecompute = now + config.housekeepingInterval
         for c in bootstrap { considerContact(c, observed: c.address, now: now) }
         return startLookup(.findNode, target: identity.nodeID, now: now)
     }
@@ -103,7 +106,7 @@ public struct DHTNode: Sendable {
             // A response must answer one of our requests and come from the peer we asked.
             guard let p = pending[message.requestID], p.peer.nodeID == sender.nodeID else { return }
             pending.removeValue(forKey: message.requestID)
-            adaptive.record(success: true)
+            adaptive.record(success: true, now: now)
             tiering.recordRTT(now - p.sentAt, to: observed)
             if case .probe = p.purpose {
                 routing.probeAnswered(sender.nodeID, now: now)
@@ -120,12 +123,22 @@ public struct DHTNode: Sendable {
     /// Handles every deadline at or before `now`: request timeouts, lookup deadlines and the
     /// periodic housekeeping (expiry, republish, bucket refresh, tier recomputation).
     public mutating func handleTimeout(now: DHTInstant, rng: inout some RandomNumberGenerator) {
+        adaptive.expire(now: now)
         var expired: [UInt64] = []
-        for (rid, p) in pending where p.deadline <= now { expired.append(rid) }
+        var stalled: [UInt64] = []
+        for (rid, p) in pending {
+            if p.deadline <= now { expired.append(rid) } else if let s = p.stallAt, s <= now { stalled.append(rid) }
+        }
+        stalled.sort()
+        for rid in stalled {
+            guard let p = pending[rid], case .lookup(let lid) = p.purpose else { continue }
+            pending[rid]?.stallAt = nil
+            if lookups[lid]?.handleStall(from: p.peer.nodeID) == true { advance(lid, now: now) }
+        }
         expired.sort()
         for rid in expired {
             guard let p = pending.removeValue(forKey: rid) else { continue }
-            adaptive.record(success: false)
+            adaptive.record(success: false, now: now)
             switch p.purpose {
             case .probe:
                 routing.probeFailed(p.peer.nodeID)
@@ -213,7 +226,7 @@ public struct DHTNode: Sendable {
         var t = nextHousekeeping
         func consider(_ d: DHTInstant) { if t == nil || d < t! { t = d } }
         if let r = nextTieringRecompute { consider(r) }
-        for p in pending.values { consider(p.deadline) }
+        for p in pending.values { consider(p.stallAt ?? p.deadline) }
         for l in lookups.values { consider(l.deadline) }
         return t
     }
@@ -456,7 +469,9 @@ public struct DHTNode: Sendable {
             }
             return
         }
-        pending[rid] = Pending(peer: peer, purpose: purpose, sentAt: now, deadline: now + timeout)
+        var stallAt: DHTInstant?
+        if case .lookup = purpose { stallAt = now + DHTLimits.queryStallTimeout }
+        pending[rid] = Pending(peer: peer, purpose: purpose, sentAt: now, deadline: now + timeout, stallAt: stallAt)
         transmits.append(DHTTransmit(destination: peer, message: DHTMessage(requestID: rid, sender: contact, body: body)))
     }
 

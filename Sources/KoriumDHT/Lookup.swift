@@ -66,6 +66,8 @@ struct Lookup {
         var state: CandidateState
         var hop: UInt8
         var path: UInt8
+        /// In flight past the stall timeout: still awaited, but no longer holds an α slot.
+        var stalled = false
     }
 
     enum Phase { case searching, storing(outstanding: Int), finished }
@@ -122,10 +124,12 @@ struct Lookup {
     }
 
     /// Picks the next contacts to query: per path, while fewer than α are in flight, the
-    /// unqueried candidate among the path's k closest live ones with the lowest score —
-    /// its rank, times `TIERING_PENALTY_FACTOR`^tier when tiering is on. Termination still
-    /// needs all k closest to answer, so tier preference reorders queries but never narrows
-    /// the set Kademlia must visit.
+    /// unqueried candidate among the path's k closest live ones with the lowest score. Without
+    /// tiering the score is the rank (closest first). With tiering it is
+    /// `TIERING_PENALTY_FACTOR`^tier × (1 + rank/k): each slower tier costs 1.5×, while the
+    /// rank inside the window adds at most 2×, so a contact two tiers faster wins anywhere in
+    /// the window. Termination still needs all k closest to answer, so tier preference only
+    /// reorders queries; it never narrows the set Kademlia must visit.
     mutating func nextQueries(tier: (Contact) -> Int?) -> [Contact] {
         guard case .searching = phase else { return [] }
         var out: [Contact] = []
@@ -139,7 +143,7 @@ struct Lookup {
                     if candidates[i].state == .fresh, Int(candidates[i].hop) <= DHTLimits.maxLookupIterations {
                         let score: Double
                         if let t = tier(candidates[i].contact) {
-                            score = Double(rank + 1) * LatencyTiering.penalty(tier: t)
+                            score = (1 + Double(rank) / Double(k)) * LatencyTiering.penalty(tier: t)
                         } else {
                             score = Double(rank)
                         }
@@ -165,7 +169,7 @@ struct Lookup {
         candidates[i].state = .responded
         let path = candidates[i].path
         let hop = Int(candidates[i].hop) + 1
-        inFlight[Int(path)] -= 1
+        releaseSlot(i)
         for c in contacts { add(c, hop: hop, path: path) }
     }
 
@@ -173,7 +177,7 @@ struct Lookup {
     mutating func handleValue(from id: NodeID, record: DHTRecord) {
         guard let i = index(of: id), candidates[i].state == .inFlight else { return }
         candidates[i].state = .responded
-        inFlight[Int(candidates[i].path)] -= 1
+        releaseSlot(i)
         if self.record == nil {
             self.record = record
             recordHop = Int(candidates[i].hop)
@@ -184,8 +188,23 @@ struct Lookup {
     mutating func handleFailure(from id: NodeID, timedOut: Bool) {
         guard let i = index(of: id), candidates[i].state == .inFlight else { return }
         candidates[i].state = .failed
-        inFlight[Int(candidates[i].path)] -= 1
+        releaseSlot(i)
         if timedOut { timeouts += 1 }
+    }
+
+    /// A query has been in flight for `queryStallTimeout`: it keeps its place (an answer is
+    /// still used) but frees its α slot so one slow or silent peer cannot hold up the lookup.
+    /// Returns whether a slot was freed.
+    mutating func handleStall(from id: NodeID) -> Bool {
+        guard let i = index(of: id), candidates[i].state == .inFlight, !candidates[i].stalled else { return false }
+        releaseSlot(i)
+        candidates[i].stalled = true
+        return true
+    }
+
+    private mutating func releaseSlot(_ i: Int) {
+        if !candidates[i].stalled { inFlight[Int(candidates[i].path)] -= 1 }
+        candidates[i].stalled = true
     }
 
     /// Whether path `p` has converged: its k closest live candidates all answered, or

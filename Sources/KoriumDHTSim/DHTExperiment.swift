@@ -10,6 +10,8 @@ public struct DHTExperimentConfig: Sendable {
     public var seed: UInt64 = 1
     /// Churn: departures per honest node per hour, in percent (they rejoin after `meanDowntime`).
     public var churnPercentPerHour = 0.0
+    /// When churn stops (nil: never).
+    public var churnStop: SimDuration?
     /// Mean downtime of a churned node.
     public var meanDowntime = SimDuration.seconds(600)
     /// Loss probability on every link.
@@ -188,8 +190,11 @@ public final class DHTExperiment {
         }
         let honest = (0..<config.nodes).filter { !isSybil[$0] }.map { SimNodeID(index: $0) }
         if config.churnPercentPerHour > 0 {
+            // Churn runs from the start (each node draws its first departure when it joins);
+            // `churnStop` ends departures, and nodes still away rejoin on schedule.
             let churn = SimChurn(departuresPerHour: config.churnPercentPerHour / 100, meanDowntime: config.meanDowntime)
-            sim.schedule(at: publishAt) { s in s.startChurn(churn, nodes: honest) }
+            sim.startChurn(churn, nodes: honest)
+            if let stop = config.churnStop { sim.schedule(at: .zero + stop) { s in s.stopChurn() } }
         }
         if config.departFraction > 0 {
             var leaving = honest.filter { $0.index != 0 }

@@ -103,13 +103,18 @@ import Testing
     @Test func windowRisesWithFailuresAndFallsBack() {
         var a = AdaptiveParameters()
         #expect(a.k == DHTLimits.defaultK && a.alpha == DHTLimits.defaultAlpha)
-        for _ in 0..<100 { a.record(success: true) }
+        for _ in 0..<100 { a.record(success: true, now: t0) }
         #expect(a.k == 10 && a.alpha == 2)
-        for _ in 0..<60 { a.record(success: false) }
+        for _ in 0..<60 { a.record(success: false, now: t0) }
         #expect(a.failureRate == 0.6)
         #expect(a.k == 22 && a.alpha == 4)
-        for _ in 0..<100 { a.record(success: true) }
+        for _ in 0..<100 { a.record(success: true, now: t0) }
         #expect(a.failureRate == 0 && a.k == 10 && a.alpha == 2)
+        // Failures age out: a quiet node returns to the no-failure values.
+        for _ in 0..<50 { a.record(success: false, now: t0 + .seconds(1)) }
+        #expect(a.k == 20)
+        a.expire(now: t0 + .seconds(1) + DHTLimits.outcomeMaxAge + .seconds(1))
+        #expect(a.sampleCount == 0 && a.k == 10 && a.alpha == 2)
     }
 }
 
