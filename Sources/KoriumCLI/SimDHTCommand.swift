@@ -95,6 +95,7 @@ struct SimDHTCommand: ParsableCommand {
 
         let rssBefore = SimOutput.residentBytes()
         let wallStart = SimOutput.wallSeconds()
+        let cpuStart = SimOutput.cpuSeconds()
         if !common.quiet { SimOutput.writeStderr("generating \(c.nodes) identities (\(pow)-bit PoW)…\n") }
         let experiment = DHTExperiment(c)
         let rssSetup = SimOutput.residentBytes()
@@ -106,6 +107,7 @@ struct SimDHTCommand: ParsableCommand {
         let sim = experiment.simulation
         progress.finish(now: sim.now, events: sim.stats.events)
         let wall = SimOutput.wallSeconds() - wallStart
+        let cpu = SimOutput.cpuSeconds() - cpuStart
         let rssAfter = SimOutput.residentBytes()
 
         var table = SimSummaryTable.keyValue()
@@ -132,7 +134,7 @@ struct SimDHTCommand: ParsableCommand {
             table.add("honest nodes online at end", SimFormat.grouped(last.online))
         }
         if sybil > 0 { table.add("queries attacked by sybils", SimFormat.grouped(report.sybilAttacks)) }
-        SimRunFooter(wallSeconds: wall, residentBefore: rssBefore, residentAfterSetup: rssSetup, residentAfter: rssAfter)
+        SimRunFooter(wallSeconds: wall, cpuSeconds: cpu, residentBefore: rssBefore, residentAfterSetup: rssSetup, residentAfter: rssAfter)
             .add(to: &table, simulation: sim)
         print(table.render(), terminator: "")
 
