@@ -12,6 +12,7 @@ struct Korium: AsyncParsableCommand {
             FrostCommand.self,
             SimCommand.self,
             TLSBenchCommand.self,
+            CTCheckCommand.self,
         ]
     )
 }
