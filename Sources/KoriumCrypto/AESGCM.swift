@@ -16,6 +16,10 @@
 ///   `sodium_memcmp`), and only then decrypts.
 /// - Branches and loop counts depend only on public lengths (message, AAD).
 ///
+/// `korium ct-check` (release build) checks this empirically, dudect-style: fixed-vs-random
+/// inputs for the block cipher, seal and key schedule, and tags wrong in the first vs the last
+/// byte, must give indistinguishable timings (Welch |t| < 4.5).
+///
 /// On ``CryptoError/authenticationFailed`` the message buffer still holds the untouched
 /// ciphertext: the tag is verified over the ciphertext before any byte is decrypted, so no
 /// unauthenticated plaintext is ever released.
