@@ -20,7 +20,8 @@ final class AESSecretWords: @unchecked Sendable {
 }
 
 /// An AES key expanded for the bitsliced encryptor: `rounds + 1` round keys, each as eight
-/// bitsliced words with the round key replicated in all four lanes.
+/// bitsliced words with the round key replicated in all four lanes and its rows pre-rotated
+/// into the frame of its round (lazy ShiftRows, see `AESBitsliceState.mixColumns(frame:)`).
 ///
 /// The expansion (FIPS 197 §5.2) runs SubWord through the same boolean S-box circuit as the
 /// rounds, so the key schedule is as constant-time as encryption. Only encryption is provided:
