@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "KoriumDHT", targets: ["KoriumDHT"]),
         .library(name: "KoriumGossip", targets: ["KoriumGossip"]),
         .library(name: "KoriumQUIC", targets: ["KoriumQUIC"]),
+        .library(name: "KoriumIO", targets: ["KoriumIO"]),
         .executable(name: "korium", targets: ["KoriumCLI"]),
     ],
     dependencies: [
@@ -24,6 +25,7 @@ let package = Package(
         // C shims: declarations only, no logic.
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
         .systemLibrary(name: "CBlake2", pkgConfig: "libb2", providers: [.apt(["libb2-dev"])]),
+        .target(name: "CKoriumSys"),
 
         // Crypto ← Wire ← TLS; Sim and FROST sit beside, needing only Crypto/Wire.
         .target(name: "KoriumCrypto", dependencies: ["CSodium", "CBlake2"]),
@@ -36,12 +38,13 @@ let package = Package(
         .target(name: "KoriumGossip", dependencies: ["KoriumCrypto", "KoriumWire"]),
         .target(name: "KoriumGossipSim", dependencies: ["KoriumGossip", "KoriumSim", "KoriumCrypto"]),
         .target(name: "KoriumQUIC", dependencies: ["KoriumTLS", "KoriumCrypto", "KoriumWire"]),
+        .target(name: "KoriumIO", dependencies: ["CKoriumSys", "KoriumWire"]),
 
         .executableTarget(
             name: "KoriumCLI",
             dependencies: [
                 "KoriumCrypto", "KoriumWire", "KoriumTLS", "KoriumSim", "KoriumFROST", "KoriumDHT", "KoriumDHTSim",
-                "KoriumGossip", "KoriumGossipSim", "KoriumQUIC",
+                "KoriumGossip", "KoriumGossipSim", "KoriumQUIC", "KoriumIO",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -55,6 +58,7 @@ let package = Package(
         .testTarget(name: "KoriumGossipTests", dependencies: ["KoriumGossip", "KoriumGossipSim", "KoriumSim", "KoriumCrypto", "KoriumWire"]),
         .testTarget(
             name: "KoriumQUICTests", dependencies: ["KoriumQUIC", "KoriumSim", "KoriumTLS", "KoriumCrypto", "KoriumWire"]),
+        .testTarget(name: "KoriumIOTests", dependencies: ["KoriumIO"]),
         .testTarget(name: "KoriumCLITests", dependencies: ["KoriumCLI"]),
     ]
 )
