@@ -13,6 +13,7 @@ struct Korium: AsyncParsableCommand {
             SimCommand.self,
             TLSBenchCommand.self,
             CTCheckCommand.self,
+            IOBenchCommand.self,
         ]
     )
 }
