@@ -29,6 +29,16 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
+            name: "KoriumFROSTBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "KoriumFROST", package: "swift-korium"),
+                .product(name: "KoriumCrypto", package: "swift-korium"),
+            ],
+            path: "Benchmarks/KoriumFROSTBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
             name: "KoriumWireBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),

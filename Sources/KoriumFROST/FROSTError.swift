@@ -13,6 +13,8 @@ public enum FROSTError: Error, Equatable, Sendable {
     case duplicateIdentifier(FROSTIdentifier)
     /// A participant that is not part of the group or of this signing session.
     case unknownIdentifier(FROSTIdentifier)
+    /// A message longer than ``FROSTLimits/maxMessageLength``.
+    case messageTooLong(maximum: Int, actual: Int)
     /// Fewer (or more) participants than the threshold configuration allows.
     case wrongParticipantCount(minimum: Int, maximum: Int, actual: Int)
     /// The signer's own commitment is missing from the signing package or differs from the

@@ -19,7 +19,7 @@ public struct SigningPackage: Sendable, Equatable, WireCodable {
             throw .wrongParticipantCount(minimum: 1, maximum: FROSTLimits.maxParticipants, actual: commitments.count)
         }
         guard message.count <= FROSTLimits.maxMessageLength else {
-            throw .wrongParticipantCount(minimum: 0, maximum: FROSTLimits.maxMessageLength, actual: message.count)
+            throw .messageTooLong(maximum: FROSTLimits.maxMessageLength, actual: message.count)
         }
         let sorted = commitments.sorted { $0.identifier < $1.identifier }
         for i in sorted.indices.dropFirst() where sorted[i].identifier == sorted[i - 1].identifier {
