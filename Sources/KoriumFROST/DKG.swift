@@ -119,14 +119,25 @@ public enum DKG {
         var s = secret.ownShare.scalar
         for p in others {
             guard let share = received[p.identifier] else { throw .missingPackage(from: p.identifier) }
-            guard p.commitment.verify(share: share.scalar, for: secret.identifier) else {
-                throw .invalidSecretShare(culprit: p.identifier)
-            }
             s += share.scalar
         }
-        return try assemble(
-            identifier: secret.identifier, signingShare: Ed25519SecretScalar(s), commitments: commitments.map(\.1),
-            identifiers: commitments.map(\.0), minSigners: secret.minSigners)
+        // Batch check first: assembling the key package verifies s_i·B = Σ_ℓ C_ℓ(i), one
+        // evaluation of the summed commitment instead of n − 1. Only if that fails is each share
+        // checked on its own (f_ℓ(i)·B ?= C_ℓ(i), Fig. 1 round 2 step 2) to name the sender.
+        // Errors that cancel out leave s_i consistent with the group's commitments.
+        do throws(FROSTError) {
+            return try assemble(
+                identifier: secret.identifier, signingShare: Ed25519SecretScalar(s), commitments: commitments.map(\.1),
+                identifiers: commitments.map(\.0), minSigners: secret.minSigners)
+        } catch .inconsistentKeyPackages {
+            for p in others {
+                guard let share = received[p.identifier] else { throw .missingPackage(from: p.identifier) }
+                guard p.commitment.verify(share: share.scalar, for: secret.identifier) else {
+                    throw .invalidSecretShare(culprit: p.identifier)
+                }
+            }
+            throw .inconsistentKeyPackages
+        }
     }
 
     /// HDKG(SerializeScalar(i) || SerializeElement(φ_i0) || SerializeElement(R_i)).

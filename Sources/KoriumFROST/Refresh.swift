@@ -121,12 +121,12 @@ public enum Refresh {
             guard c.coefficients.count == t - 1 else { throw .invalidCommitmentLength(culprit: c.identifier) }
         }
         let received = try DKG.collectShares(shares, for: keyPackage.identifier, from: ids)
+        guard try publicKeyPackage.verifyingShare(of: keyPackage.identifier) == keyPackage.verifyingShare else {
+            throw .inconsistentKeyPackages
+        }
         var s = keyPackage.signingShare.scalar
         for c in sorted {
             guard let delta = received[c.identifier] else { throw .missingPackage(from: c.identifier) }
-            guard Ed25519Point.baseMultiplied(by: delta.scalar) == c.evaluate(at: keyPackage.identifier) else {
-                throw .invalidSecretShare(culprit: c.identifier)
-            }
             s += delta.scalar
         }
         // New verifying shares: Y_j + Σ_ℓ δ_ℓ(j)·B, with the commitments summed coefficient-wise.
@@ -139,10 +139,22 @@ public enum Refresh {
         for (id, old) in publicKeyPackage.verifyingShares { verifying.append((id, old + update.evaluate(at: id))) }
         let pkp = try PublicKeyPackage(
             groupPublicKey: publicKeyPackage.groupPublicKey, verifyingShares: verifying, minSigners: t)
-        let kp = try KeyPackage(
-            identifier: keyPackage.identifier, signingShare: Ed25519SecretScalar(s),
-            verifyingShare: try pkp.verifyingShare(of: keyPackage.identifier),
-            groupPublicKey: publicKeyPackage.groupPublicKey, minSigners: t)
-        return (kp, pkp)
+        // Batch check: the new key package requires s'·B = Y_i + Σ_ℓ δ_ℓ(i)·B. Only if it fails is
+        // each sub-share checked against its dealer's commitment, to name the culprit.
+        do throws(FROSTError) {
+            let kp = try KeyPackage(
+                identifier: keyPackage.identifier, signingShare: Ed25519SecretScalar(s),
+                verifyingShare: try pkp.verifyingShare(of: keyPackage.identifier),
+                groupPublicKey: publicKeyPackage.groupPublicKey, minSigners: t)
+            return (kp, pkp)
+        } catch .inconsistentKeyPackages {
+            for c in sorted {
+                guard let delta = received[c.identifier] else { throw .missingPackage(from: c.identifier) }
+                guard Ed25519Point.baseMultiplied(by: delta.scalar) == c.evaluate(at: keyPackage.identifier) else {
+                    throw .invalidSecretShare(culprit: c.identifier)
+                }
+            }
+            throw .inconsistentKeyPackages
+        }
     }
 }
