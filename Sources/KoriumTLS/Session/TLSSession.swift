@@ -308,7 +308,7 @@ public struct TLSSession: Sendable {
         }
         let content = CertificateVerify.signedContent(isServer: isClient, transcriptHash: transcriptHash(suite.hash))
         let valid: Bool
-        if let key = try? Ed25519.PublicKey(rawRepresentation: identity.publicKey) {
+        if let key = identity.importedKey ?? (try? Ed25519.PublicKey(rawRepresentation: identity.publicKey)) {
             valid = cv.signature.count == 64 && key.isValidSignature(cv.signature, for: content)
         } else {
             valid = false

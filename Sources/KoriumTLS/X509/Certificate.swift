@@ -249,6 +249,11 @@ public struct Certificate: Sendable, Hashable {
         return key.isValidSignature(signature, for: tbsCertificate)
     }
 
+    /// Whether the already-imported `issuerKey` signed this certificate.
+    public func isSigned(by issuerKey: Ed25519.PublicKey) -> Bool {
+        issuerKey.isValidSignature(signature, for: tbsCertificate)
+    }
+
     /// Whether the subject and issuer names are equal and the certificate verifies under its own key.
     public var isSelfSigned: Bool { subject == issuer && isSigned(by: publicKey) }
 

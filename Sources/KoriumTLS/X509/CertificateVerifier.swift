@@ -1,3 +1,5 @@
+import KoriumCrypto
+
 /// The authenticated identity of a TLS peer.
 public struct PeerIdentity: Sendable, Hashable {
     /// The peer's Ed25519 public key (the node identity in peer-to-peer mode).
@@ -6,6 +8,28 @@ public struct PeerIdentity: Sendable, Hashable {
     public let spiffeID: SPIFFEID?
     /// The certificates the peer sent, leaf first, DER.
     public let certificateChain: [[UInt8]]
+    /// The leaf key once imported (validated) by the verifier, so the CertificateVerify check
+    /// does not validate the same point again (it is as expensive as a signature check).
+    let importedKey: Ed25519.PublicKey?
+
+    init(publicKey: [UInt8], spiffeID: SPIFFEID?, certificateChain: [[UInt8]], importedKey: Ed25519.PublicKey? = nil) {
+        self.publicKey = publicKey
+        self.spiffeID = spiffeID
+        self.certificateChain = certificateChain
+        self.importedKey = importedKey
+    }
+
+    /// Identities are equal when key, SPIFFE ID and chain are (the cached import is not identity).
+    public static func == (a: PeerIdentity, b: PeerIdentity) -> Bool {
+        a.publicKey == b.publicKey && a.spiffeID == b.spiffeID && a.certificateChain == b.certificateChain
+    }
+
+    /// Hashes the same fields as `==`.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(publicKey)
+        hasher.combine(spiffeID)
+        hasher.combine(certificateChain)
+    }
 }
 
 /// How the leaf of a CA-mode chain must look.
@@ -29,9 +53,11 @@ public enum CertificateVerifier {
         guard chain.count == 1 else { throw .malformed("peer-to-peer mode expects one self-signed certificate, got \(chain.count)") }
         let cert = try Certificate(der: chain[0])
         guard cert.isValid(at: now) else { throw .expired }
-        guard cert.isSigned(by: cert.publicKey) else { throw .badSignature }
         if let expected = expectedKey, expected != cert.publicKey { throw .unexpectedKey }
-        return PeerIdentity(publicKey: cert.publicKey, spiffeID: spiffeIDIfAny(cert), certificateChain: chain)
+        guard let key = try? Ed25519.PublicKey(rawRepresentation: cert.publicKey), cert.isSigned(by: key) else {
+            throw .badSignature
+        }
+        return PeerIdentity(publicKey: cert.publicKey, spiffeID: spiffeIDIfAny(cert), certificateChain: chain, importedKey: key)
     }
 
     /// CA mode: a path from the leaf (`chain[0]`) through the other certificates to one of
