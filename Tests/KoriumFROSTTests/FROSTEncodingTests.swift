@@ -168,6 +168,6 @@ struct FROSTEncodingTests {
         // Nonces decode only with matching commitments, and re-encode identically.
         var nb = f.nonceBytes
         nb[1] ^= 1
-        #expect(throws: WireError.self) { try SigningNonces(wireBytes: nb) }
+        #expect(throws: WireError.self) { _ = try SigningNonces(wireBytes: nb) }
     }
 }

@@ -275,14 +275,14 @@ struct FROSTPropertyTests {
         packages[i] = DKGRound2Package(
             sender: cheater, recipient: old[0].identifier, share: Ed25519SecretScalar(packages[i].share.scalar + .one))
         #expect(throws: FROSTError.invalidSecretShare(culprit: cheater)) {
-            try Refresh.finish(
+            _ = try Refresh.finish(
                 keyPackage: old[0], publicKeyPackage: pkp, commitments: commitments,
                 shares: packages.filter { $0.recipient == old[0].identifier })
         }
         #expect(throws: FROSTError.invalidCommitmentLength(culprit: cheater)) {
             var bad = commitments
             bad[2] = RefreshCommitment(identifier: cheater, coefficients: bad[2].coefficients + [.generator])
-            try Refresh.finish(
+            _ = try Refresh.finish(
                 keyPackage: old[1], publicKeyPackage: pkp, commitments: bad,
                 shares: packages.filter { $0.recipient == old[1].identifier })
         }
