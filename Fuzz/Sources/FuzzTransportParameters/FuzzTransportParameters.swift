@@ -11,10 +11,15 @@ public func fuzzTransportParameters(_ data: UnsafePointer<UInt8>?, _ size: Int) 
     var input = FuzzInput(data, size)
     let role: Role = input.takeUInt8() & 1 == 0 ? .client : .server
     let body = input.takeRest()
+    let result: Result<TransportParameters, TransportError> = body.withUnsafeBytes { raw in
+        do throws(TransportError) { return .success(try TransportParameters.decode(raw, sentBy: role)) } catch {
+            return .failure(error)
+        }
+    }
     let decoded: TransportParameters
-    do throws(TransportError) {
-        decoded = try body.withUnsafeBytes { raw throws(TransportError) in try TransportParameters.decode(raw, sentBy: role) }
-    } catch {
+    switch result {
+    case .success(let parameters): decoded = parameters
+    case .failure(let error):
         fuzzCheck(error.code == .transportParameterError, "wrong error code \(error.code)")
         return 0
     }
@@ -29,7 +34,7 @@ public func fuzzTransportParameters(_ data: UnsafePointer<UInt8>?, _ size: Int) 
     }
     var writer = ByteWriter(capacity: 128)
     do throws(WireError) { try decoded.encode(to: &writer) } catch { fuzzCheck(false, "encode failed: \(error)") }
-    let again = try? writer.bytes.withUnsafeBytes { raw throws(TransportError) in try TransportParameters.decode(raw, sentBy: role) }
+    let again = writer.bytes.withUnsafeBytes { raw in try? TransportParameters.decode(raw, sentBy: role) }
     fuzzCheck(again == decoded, "round trip differs")
     return 0
 }
