@@ -33,6 +33,7 @@ enum VectorDispatch {
         "EDDSA": VectorChecks.ed25519,
         "ED25519GROUP": VectorChecks.ed25519Group,
         "FROSTED25519SHA512": VectorChecks.frostEd25519,
+        "KORIUMDHTIDENTITY": VectorChecks.dhtIdentity,
         "QUICVARINT": VectorChecks.varint,
         "QUICINITIALKEYS": VectorChecks.quicInitialKeys,
         "QUICHEADERPROTECTION": VectorChecks.headerProtection([

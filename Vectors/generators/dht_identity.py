@@ -41,6 +41,8 @@ for seed in SEEDS:
     while leading_zero_bits(pow_hash(pk, nonce)) < 8:
         nonce += 1
     out.append({
+        "tcId": len(out) + 1,
+        "comment": "node ID and proof of work for seed " + seed.hex()[:8] + "...",
         "seed": seed.hex(),
         "publicKey": pk.hex(),
         "nodeID": hashlib.blake2b(pk, digest_size=32).hexdigest(),
@@ -49,4 +51,10 @@ for seed in SEEDS:
         "powHash": pow_hash(pk, nonce).hex(),
         "powHashNonce0": pow_hash(pk, 0).hex(),
     })
-print(json.dumps({"source": "Python hashlib.blake2b + cryptography (OpenSSL) Ed25519", "vectors": out}, indent=2))
+print(json.dumps({
+    "algorithm": "KoriumDHT-Identity",
+    "source": "Python hashlib.blake2b + cryptography (OpenSSL) Ed25519",
+    "generator": "Vectors/generators/dht_identity.py",
+    "numberOfTests": len(out),
+    "tests": out,
+}, indent=2))
