@@ -127,3 +127,50 @@ import Testing
         #expect(node.routing.contains(far[DHTLimits.defaultK].nodeID))
     }
 }
+
+@Suite struct StorageFloodTests {
+    /// A peer floods one node with STOREs: it gets typed rejections back (rate limit, then
+    /// quotas), never more than its quota is kept, and the honest values stay retrievable.
+    @Test func floodingPeerIsStoppedByQuotasAndHonestValuesSurvive() {
+        var net = MiniNet(count: 30)
+        net.startAll()
+        net.run(for: .seconds(60))
+        var rng = TestRNG(9)
+        let honest = (0..<10).map { DHTRecord.content(ContentRecord(value: Array("honest \($0)".utf8))) }
+        for (i, r) in honest.enumerated() {
+            net.nodes[1 + i].put(r, now: net.now, rng: &rng)
+            net.flush(1 + i)
+        }
+        net.run(for: .seconds(20))
+        let victim = 0
+        let before = net.nodes[victim].store.count
+        let flooder = makeIdentity(4242).contact(address: address(4242))
+        var replies: [StoreRejection?] = []
+        for i in 0..<600 {
+            net.now = net.now + .milliseconds(200) // 5 stores per second for two minutes
+            let value = DHTRecord.content(ContentRecord(value: Array(repeating: UInt8(i & 0xff), count: 9_000) + [UInt8(i >> 8)]))
+            let msg = DHTMessage(requestID: UInt64(i), sender: flooder, body: .store(value, ttlSeconds: 3600))
+            net.nodes[victim].handle(msg, from: flooder.address, now: net.now, rng: &rng)
+            while let tx = net.nodes[victim].pollTransmit() {
+                if tx.destination.nodeID == flooder.nodeID, case .storeResult(let r) = tx.message.body { replies.append(r) }
+            }
+        }
+        #expect(replies.count == 600) // every STORE is answered, none silently dropped
+        let accepted = replies.filter { $0 == nil }.count
+        let reasons = Set(replies.compactMap { $0 })
+        #expect(accepted <= DHTLimits.perPeerEntryLimit)
+        #expect(reasons.contains(.rateLimited))
+        #expect(reasons.contains(.peerByteQuotaExceeded) || reasons.contains(.peerEntryQuotaExceeded))
+        let usage = net.nodes[victim].store.usage(of: flooder.nodeID)
+        #expect(usage.bytes <= DHTLimits.perPeerStorageQuota && usage.entries <= DHTLimits.perPeerEntryLimit)
+        #expect(net.nodes[victim].store.evictions == 0)
+        #expect(net.nodes[victim].store.count >= before)
+        // Every honest value is still found from another node.
+        for r in honest {
+            net.nodes[20].findValue(r.key, now: net.now)
+            net.flush(20)
+            net.run(for: .seconds(10))
+            #expect(net.takeResults(20).contains { $0.record == r })
+        }
+    }
+}
