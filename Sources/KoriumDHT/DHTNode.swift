@@ -194,6 +194,21 @@ public struct DHTNode: Sendable {
                            target: record.key, now: now)
     }
 
+    /// Publishes this node's signed endpoint record (identity → `addresses`, timestamped `now`),
+    /// stored under its node ID; a newer record from the same identity replaces it everywhere.
+    @discardableResult
+    public mutating func publishEndpoint(_ addresses: [DHTAddress], now: DHTInstant,
+                                         rng: inout some RandomNumberGenerator) -> LookupID? {
+        put(.endpoint(EndpointRecord(signing: addresses, at: now, with: identity)),
+            ttl: DHTLimits.endpointRecordMaxAge, now: now, rng: &rng)
+    }
+
+    /// Looks up the endpoint record of `peer` (a FIND_VALUE under its node ID).
+    @discardableResult
+    public mutating func resolve(_ peer: NodeID, now: DHTInstant) -> LookupID? {
+        findValue(peer, now: now)
+    }
+
     /// Pings `contact`; the answer arrives as `DHTEvent.pingResult`.
     public mutating func ping(_ contact: Contact, now: DHTInstant) {
         send(.ping, to: contact, purpose: .userPing, timeout: DHTLimits.perQueryTimeout, now: now)

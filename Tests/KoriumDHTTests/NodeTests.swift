@@ -61,6 +61,28 @@ import Testing
         #expect(!saw.isEmpty && saw.allSatisfy { $0 == .ttlOutOfRange })
     }
 
+    @Test func endpointRecordsArePublishedResolvedAndSuperseded() {
+        var net = MiniNet(count: 40)
+        net.startAll()
+        net.run(for: .seconds(60))
+        var rng = TestRNG(12)
+        let me = net.nodes[2].identity.nodeID
+        net.nodes[2].publishEndpoint([address(2, port: 1)], now: net.now, rng: &rng)
+        net.flush(2)
+        net.run(for: .seconds(20))
+        net.nodes[2].publishEndpoint([address(2, port: 2), .ipv6(1, 2, port: 3)], now: net.now, rng: &rng)
+        net.flush(2)
+        net.run(for: .seconds(20))
+        _ = net.takeResults(30)
+        net.nodes[30].resolve(me, now: net.now)
+        net.flush(30)
+        net.run(for: .seconds(10))
+        let found = net.takeResults(30).compactMap(\.record).first
+        guard case .endpoint(let e) = found else { Issue.record("no endpoint record"); return }
+        #expect(e.addresses == [address(2, port: 2), .ipv6(1, 2, port: 3)])
+        #expect(e.key == me)
+    }
+
     @Test func contactsWithoutProofOfWorkNeverEnterTheTable() {
         var net = MiniNet(count: 10)
         net.startAll()
