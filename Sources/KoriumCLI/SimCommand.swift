@@ -11,6 +11,7 @@ struct SimCommand: ParsableCommand {
         subcommands: [
             SimFloodCommand.self,
             SimDHTCommand.self,
+            SimGossipCommand.self,
         ]
     )
 }

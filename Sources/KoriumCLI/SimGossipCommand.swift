@@ -1,0 +1,128 @@
+import ArgumentParser
+import KoriumGossip
+import KoriumGossipSim
+import KoriumSim
+
+/// `korium sim gossip`: a GossipSub experiment (issue 7) — delivery, latency, duplicates and
+/// bytes per delivered message, IDONTWANT on/off, loss, churn, and the v1.1 evaluation attacks.
+struct SimGossipCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gossip",
+        abstract: "Publish messages through a GossipSub network of N nodes; report delivery, latency, overhead, attacker scores.")
+
+    @OptionGroup var common: SimCommonOptions
+
+    @Option(help: "Messages published (by random honest nodes).")
+    var messages: Int = 1_000
+
+    @Option(help: "Payload bytes per message.")
+    var size: Int = 256
+
+    @Option(help: "Messages per virtual second, network-wide (also the rate P3 is derived from).")
+    var rate: Double = 20
+
+    @Option(help: "Peers each node dials.")
+    var dials: Int = 8
+
+    @Option(help: "Attack: sybil-flood, covert-flash, eclipse, iwant-spam or px-self-promotion.")
+    var attack: String?
+
+    @Option(help: "Share of Sybil nodes for --attack (eclipse always uses 0.3).")
+    var attackers: Double = 0.1
+
+    @Option(help: "Send IDONTWANT for messages ≥ 1 KiB: on or off.")
+    var idontwant: String = "on"
+
+    @Option(help: "Virtual seconds after the last publication (the delivery window is min(60, this)).")
+    var drain: Double = 60
+
+    func validate() throws {
+        guard messages >= 1, rate > 0, dials >= 1 else { throw ValidationError("--messages ≥ 1, --rate > 0, --dials ≥ 1") }
+        guard (4...GossipLimits.maxMessageSize).contains(size) else {
+            throw ValidationError("--size must be 4…\(GossipLimits.maxMessageSize)")
+        }
+        guard ["on", "off"].contains(idontwant) else { throw ValidationError("--idontwant on|off") }
+        if let attack, GossipAttack(rawValue: attack) == nil {
+            throw ValidationError("--attack must be one of " + GossipAttack.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        guard (0...0.9).contains(attackers) else { throw ValidationError("--attackers must be 0…0.9") }
+        guard drain >= 1 else { throw ValidationError("--drain must be at least 1") }
+    }
+
+    func run() throws {
+        var e = GossipExperiment()
+        e.nodes = common.nodes
+        e.seed = common.seed
+        e.messages = messages
+        e.size = size
+        e.rate = rate
+        e.loss = common.loss
+        e.churnPerHour = common.churn / 100
+        e.downtime = SimDuration(seconds: common.downtime)
+        e.dials = min(dials, max(common.nodes - 1, 1))
+        e.drain = drain
+        e.attack = attack.flatMap(GossipAttack.init(rawValue:))
+        e.attackerFraction = attackers
+        e.idontwant = idontwant == "on"
+        e.clusters = common.clusters
+        let rssBefore = SimOutput.residentBytes()
+        let wallStart = SimOutput.wallSeconds()
+        let cpuStart = SimOutput.cpuSeconds()
+        let progress = SimProgressReporter(label: "gossip", enabled: !common.quiet)
+        var simulation: Simulation<GossipSimNode>?
+        var rssSetup: Int?
+        let r = e.run { fraction, sim in
+            if simulation == nil { simulation = sim; rssSetup = SimOutput.residentBytes() }
+            progress.update(fraction: fraction, now: sim.now, events: sim.stats.events)
+        }
+        if let sim = simulation { progress.finish(now: sim.now, events: sim.stats.events) }
+        let wall = SimOutput.wallSeconds() - wallStart
+        let cpu = SimOutput.cpuSeconds() - cpuStart
+        let rssAfter = SimOutput.residentBytes()
+
+        var table = SimSummaryTable.keyValue()
+        table.add("nodes", SimFormat.grouped(e.nodes))
+        table.add("seed", String(e.seed))
+        table.add("messages × size", "\(SimFormat.grouped(messages)) × \(size) B at \(SimFormat.fixed(rate, decimals: 1))/s")
+        table.add("attack", e.attack.map { "\($0.rawValue) (\(SimFormat.percent(e.attack == .eclipse ? 0.3 : attackers, decimals: 0)) Sybils)" } ?? "none")
+        table.add("loss / churn", "\(SimFormat.percent(e.loss, decimals: 1)) / \(SimFormat.fixed(common.churn, decimals: 1)) %/h")
+        table.add("idontwant", idontwant)
+        table.add("delivered / expected", "\(SimFormat.grouped(r.delivered)) / \(SimFormat.grouped(r.expected))")
+        table.add("delivery ratio", SimFormat.percent(r.deliveryRatio, decimals: 3))
+        table.addLatency("latency", r.latency)
+        table.add("duplicates per delivered message", SimFormat.fixed(r.duplicatesPerDelivery, decimals: 2))
+        table.add("bytes per delivered message", SimFormat.grouped(Int(r.bytesPerDelivery)))
+        table.add("IDONTWANT sent / copies suppressed", "\(SimFormat.grouped(Int(r.idontwantSent))) / \(SimFormat.grouped(Int(r.idontwantSuppressed)))")
+        if let m = r.attackerMedianScoreAt60s, let g = r.attackerGraylistedAt60s {
+            table.add("attacker score median @ attack+60s", SimFormat.fixed(m, decimals: 1))
+            table.add("attacker links graylisted @ attack+60s", SimFormat.percent(g, decimals: 1))
+        }
+        if let m = r.attackerMedianScoreAtEnd, let g = r.attackerGraylistedAtEnd {
+            table.add("attacker score median @ last publish", SimFormat.fixed(m, decimals: 1))
+            table.add("attacker links graylisted @ last publish", SimFormat.percent(g, decimals: 1))
+        }
+        let drops = GossipDropReason.allCases.filter { r.drops[$0] > 0 }.map { "\($0)=\(r.drops[$0])" }
+        table.add("honest drops", drops.isEmpty ? "none" : drops.joined(separator: " "))
+        table.add("Ed25519 verifications (memoised)", SimFormat.grouped(r.verifications))
+        if let sim = simulation {
+            SimRunFooter(wallSeconds: wall, cpuSeconds: cpu, residentBefore: rssBefore, residentAfterSetup: rssSetup, residentAfter: rssAfter)
+                .add(to: &table, simulation: sim)
+        }
+        print(table.render(), terminator: "")
+        var csv = SimCSV(header: ["metric", "value"])
+        csv.row(["delivery_ratio", String(r.deliveryRatio)])
+        csv.row(["delivered", String(r.delivered)])
+        csv.row(["expected", String(r.expected)])
+        csv.row(["latency_p50_ns", String(r.latency.p50)])
+        csv.row(["latency_p99_ns", String(r.latency.p99)])
+        csv.row(["duplicates_per_delivery", String(r.duplicatesPerDelivery)])
+        csv.row(["bytes_per_delivery", String(r.bytesPerDelivery)])
+        csv.row(["bytes_sent", String(r.bytesSent)])
+        csv.row(["idontwant_sent", String(r.idontwantSent)])
+        csv.row(["attacker_median_score_at_60s", r.attackerMedianScoreAt60s.map { String($0) } ?? ""])
+        csv.row(["attacker_graylisted_at_60s", r.attackerGraylistedAt60s.map { String($0) } ?? ""])
+        for reason in GossipDropReason.allCases { csv.row(["drop_\(reason)", String(r.drops[reason])]) }
+        for (k, v) in r.tableSizes.sorted(by: { $0.key < $1.key }) { csv.row(["table_\(k)", String(v)]) }
+        try common.writeCSV(csv.text)
+    }
+}
