@@ -54,16 +54,18 @@ extension GossipRouter {
     /// `maxIWantResponseBytes` per request.
     mutating func handleIWant(_ ids: [GossipMessageID], from peer: GossipPeerID, now: GossipInstant) {
         guard var p = peers[peer] else { return }
-        if let sp = parameters.scoring, score(of: peer) < sp.gossipThreshold { drops.add(.iwantIgnored); return }
         let t = now.nanoseconds
         if t - p.iwantWindowStart >= GossipLimits.rateLimitWindowNanos { p.iwantWindowStart = t; p.iwantCount = 0 }
         p.iwantCount += 1
         peers[peer] = p
+        // The rate is checked first so that a spammer keeps paying P7 after it has fallen
+        // below the gossip threshold, until it is graylisted.
         guard p.iwantCount <= GossipLimits.iwantRateLimit else {
             drops.add(.iwantRateLimited)
             penalize(peer, 1)
             return
         }
+        if let sp = parameters.scoring, score(of: peer) < sp.gossipThreshold { drops.add(.iwantIgnored); return }
         var bytes = 0
         for id in ids.prefix(GossipLimits.maxIWantMessages) {
             switch mcache.serve(id, to: peer) {

@@ -34,15 +34,16 @@ public struct GossipScoreParameters: Sendable, Equatable {
     public var maxIPColocationPenalty = 90.0
     /// P7 weight (DEFAULT_P7_WEIGHT).
     public var behaviourPenaltyWeight = -10.0
-    /// P7 counter decay per interval (Korium has none; 0.9 forgets a penalty in ~45 s).
-    public var behaviourPenaltyDecay = 0.9
+    /// P7 counter decay per interval (Korium has none; 0.99: a spammer stays penalised for
+    /// minutes, while one stray penalty (−10) is forgotten in ~8 min).
+    public var behaviourPenaltyDecay = 0.99
     /// P7 counts only the part above this (go-libp2p `BehaviourPenaltyThreshold`); 0 here.
     public var behaviourPenaltyThreshold = 0.0
 
     /// Parameters of the topics that count towards the score; other topics contribute nothing.
     public var topics: [String: GossipTopicScoreParameters] = [:]
     /// Parameters applied to any topic not in `topics` (nil: such topics do not count).
-    public var defaultTopic: GossipTopicScoreParameters? = .derived(expectedMessageRate: 1, meshDegree: 6)
+    public var defaultTopic: GossipTopicScoreParameters? = .derived(expectedMessageRate: 1, meshDegree: 12)
 
     /// Korium's defaults.
     public init() {}
@@ -97,24 +98,24 @@ public struct GossipTopicScoreParameters: Sendable, Equatable {
     /// Korium's defaults with P3/P3b enabled and derived from the topic's expected rate.
     ///
     /// Derivation (v1.1 §P₃ and P₃b, §Parameter Decay), for `R` = expected messages per second
-    /// in the topic and `D` = mesh degree, decay interval 1 s:
-    /// - An honest mesh peer delivers first (or near-first) about one message in `D`, so its
-    ///   counter grows at `ρ = R/D` per second.
-    /// - Decay window `W = 20·D/R` s (at least 10 s), so the counter averages ~20 deliveries:
-    ///   decay `δ = 1 − 1/W`, steady state `c∞ = ρ/(1−δ) = ρ·W ≈ 20`.
-    /// - Threshold `c∞/2` (a peer delivering less than half its fair share is in deficit),
-    ///   cap `2·c∞`, activation `3·W` (the counter reaches 95 % of `c∞` after `3·W` of traffic).
+    /// in the topic and `D_hi` = the largest mesh (`meshDegree` is `D_hi`), decay interval 1 s:
+    /// - Each message reaches us first (or near-first) through one mesh peer, so in a mesh of
+    ///   at most `D_hi` peers a peer's fair share of first deliveries is `ρ = R/D_hi` per second.
+    /// - Decay window `W = 20·D_hi/R` s (at least 10 s): decay `δ = 1 − 1/W`, and a peer
+    ///   delivering its fair share settles at `c∞ = ρ·W = 20`.
+    /// - Threshold `c∞/8 = 2.5` (an eighth of the fair share: honest peers that are often
+    ///   downstream of us, or reached by flood publishing, still clear it), cap `2·c∞ = 40`,
+    ///   activation `3·W` (95 % of `c∞` after `3·W` of traffic).
     /// - P3 weight: a full deficit (`threshold²`) must outweigh the largest positive topic score
-    ///   (P1 cap + P2 cap = 3700) so a withholding peer is pruned: `w3 = −3800/threshold²`.
-    /// - A peer is pruned once `|w3|·deficit² > P1 + P2`; after the activation time P1 ≥ 300,
+    ///   (P1 cap + P2 cap = 3700) so a withholding peer is pruned: `w3 = −3800/threshold² = −608`.
+    /// - A peer is pruned once `|w3|·deficit² > P1 + P2`; after the activation time P1 ≥ 3·W·10,
     ///   so a pruned withholder has a deficit of at least ~0.3 × threshold.
     /// - P3b weight: such a prune must leave the peer below the graylist threshold:
-    ///   `w3b·(threshold/3)² = −150`, i.e. `w3b = −1350/threshold²`; decay 0.998 (sticky,
-    ///   ~6 min half-life). An honest peer counted with ~`c∞` ≈ 20 deliveries almost never falls
-    ///   to a third of its fair share, so it is almost never pruned for P3 in steady traffic.
-    /// With `R = 1`, `D = 6`: W = 120 s, δ = 0.9917, threshold 10, cap 40, activation 360 s,
-    /// w3 = −38, w3b = −13.5. With `R = 20`: W = 10 s, δ = 0.9, threshold 16.7, cap 66.7,
-    /// activation 30 s, w3 = −13.7, w3b = −4.9.
+    ///   `w3b·(threshold/3)² = −150`, i.e. `w3b = −1350/threshold² = −216`; decay 0.998 (sticky,
+    ///   ~6 min half-life).
+    /// With `R = 1`, `D_hi = 12`: W = 240 s, δ = 0.9958, activation 720 s. With `R = 20`:
+    /// W = 12 s, δ = 0.917, activation 36 s. Threshold 2.5, cap 40, w3 = −608, w3b = −216 always.
+    /// A withholder whose counter starts at `c∞` is pruned (and graylisted) about `2.6·W` later.
     public static func derived(expectedMessageRate rate: Double, meshDegree: Int) -> GossipTopicScoreParameters {
         var p = GossipTopicScoreParameters()
         let r = max(rate, 0.001)
@@ -123,7 +124,7 @@ public struct GossipTopicScoreParameters: Sendable, Equatable {
         let perPeer = r / degree
         let steady = perPeer * window
         p.meshMessageDeliveriesDecay = 1 - 1 / window
-        p.meshMessageDeliveriesThreshold = steady / 2
+        p.meshMessageDeliveriesThreshold = steady / 8
         p.meshMessageDeliveriesCap = steady * 2
         p.meshMessageDeliveriesActivationNanos = Int64(3 * window * 1e9)
         let t2 = p.meshMessageDeliveriesThreshold * p.meshMessageDeliveriesThreshold

@@ -47,6 +47,8 @@ public struct GossipExperiment {
     public var idontwant = true
     /// Topology clusters.
     public var clusters = 8
+    /// Uplink capacity of every node (0: unlimited).
+    public var uplinkBitsPerSecond: Int64 = 50_000_000
 
     /// Defaults: 200 nodes, 100 messages of 256 bytes at 10/s.
     public init() {}
@@ -68,7 +70,8 @@ public struct GossipExperiment {
         /// IDONTWANT IDs sent / copies suppressed by them.
         public var idontwantSent: UInt64 = 0, idontwantSuppressed: UInt64 = 0
         /// Median score of Sybils as seen by connected honest nodes, 60 s after the attack began
-        /// (nil without attack).
+        /// (nil without attack). For the covert flash: over the honest nodes that had the Sybil
+        /// in their mesh when the flash began (the only ones that can see withheld deliveries).
         public var attackerMedianScoreAt60s: Double?
         /// Share of honest→Sybil connections below the graylist threshold at that time.
         public var attackerGraylistedAt60s: Double?
@@ -86,27 +89,43 @@ public struct GossipExperiment {
         public var virtualSeconds = 0.0
         /// Router table sizes summed over nodes at the end.
         public var tableSizes: [String: Int] = [:]
+        /// Share of messages the eclipse target (node 0) received.
+        public var targetDelivery = 1.0
         /// The run's trace hash.
         public var traceHash: UInt64 = 0
         /// Metrics as CSV rows (name,value).
         public var csv: String = ""
     }
 
-    /// Attack start in virtual seconds.
-    public var attackStart: Double { attack == .covertFlash ? warmup + 30 : 0 }
+    /// The router parameters of honest nodes (P3 derived from `rate`).
+    public var parameters: GossipParameters {
+        var params = GossipParameters()
+        if !idontwant { params.idontwantThreshold = nil }
+        params.scoring?.defaultTopic = .derived(expectedMessageRate: rate, meshDegree: params.dHigh)
+        return params
+    }
+
+    /// Attack start in virtual seconds: at once, except for the covert flash, whose Sybils first
+    /// earn their place (P3 activation + 10 s of honest behaviour).
+    public var attackStart: Double {
+        guard attack == .covertFlash else { return 0 }
+        let activation = parameters.scoring?.defaultTopic?.meshMessageDeliveriesActivationNanos ?? 0
+        return warmup + Double(activation) / 1e9 + 10
+    }
 
     /// Runs the experiment; `progress` is called every virtual second with the fraction done.
     public func run(progress: (Double, Simulation<GossipSimNode>) -> Void = { _, _ in }) -> Result {
         var link = SimLinkProfile(loss: loss)
         link.jitter = .uniform(max: .milliseconds(1))
+        // A 50 Mbit/s uplink per node with a deep queue: large messages take real time to
+        // serialise (what IDONTWANT exploits); small ones are barely affected.
+        link.bandwidthBitsPerSecond = uplinkBitsPerSecond
+        link.queueCapacityBytes = 16 * 1024 * 1024
         var model = SimTopology.Clustered()
         model.clusters = clusters
         let topology = SimTopology.clustered(nodeCount: nodes, seed: seed, model)
         let sim = Simulation<GossipSimNode>(topology: topology, seed: seed, link: link)
-        var params = GossipParameters()
-        if !idontwant { params.idontwantThreshold = nil }
-        params.scoring?.defaultTopic = .derived(expectedMessageRate: rate, meshDegree: params.d)
-        let world = GossipSimWorld(nodeCount: nodes, seed: seed, parameters: params)
+        let world = GossipSimWorld(nodeCount: nodes, seed: seed, parameters: parameters)
 
         // Sybils.
         var sybils: [Int] = []
@@ -170,20 +189,35 @@ public struct GossipExperiment {
         var result = Result()
         let sampleAt60 = attack == nil ? -1 : Int64((attackStart + 60) * 1e9)
         var sampled60 = false
+        let attackStartAt = Int64(attackStart * 1e9)
+        var meshPairs: [(Int, Int)]? = nil
         let lastPublishAt = Int64(lastPublish * 1e9)
         var sampledEnd = false
         sim.run(until: end, every: .seconds(1)) { s in
             let t = s.now.nanoseconds
             if !sampledEnd, attack != nil, t >= lastPublishAt {
                 sampledEnd = true
-                let (median, gray) = Self.attackerScores(s, world: world, sybils: sybilSet)
+                let (median, gray) = Self.attackerScores(s, world: world, sybils: sybilSet, pairs: meshPairs)
                 result.attackerMedianScoreAtEnd = median
                 result.attackerGraylistedAtEnd = gray
             }
             for i in 0..<nodes where !s.isOnline(SimNodeID(index: i)) { world.lastOfflineSample[i] = t }
+            if meshPairs == nil, attack == .covertFlash, t >= attackStartAt {
+                // Withheld deliveries are visible only to the honest nodes that had the Sybil in
+                // their mesh when the flash began: those links are the ones judged.
+                var pairs: [(Int, Int)] = []
+                s.withNodes { all in
+                    for i in 0..<all.count where !sybilSet.contains(i) {
+                        for p in all[i].router.meshPeers(world.topic) {
+                            if let n = world.node(of: p), sybilSet.contains(n.index) { pairs.append((i, n.index)) }
+                        }
+                    }
+                }
+                meshPairs = pairs
+            }
             if !sampled60, sampleAt60 >= 0, t >= sampleAt60 {
                 sampled60 = true
-                let (median, gray) = Self.attackerScores(s, world: world, sybils: sybilSet)
+                let (median, gray) = Self.attackerScores(s, world: world, sybils: sybilSet, pairs: meshPairs)
                 result.attackerMedianScoreAt60s = median
                 result.attackerGraylistedAt60s = gray
             }
@@ -192,6 +226,10 @@ public struct GossipExperiment {
 
         let window = min(60, drain)
         let ratio = world.deliveryRatio(window: SimDuration(seconds: window), latest: Int64((lastPublish + drain - window) * 1e9))
+        if attack == .eclipse, !world.published.isEmpty {
+            let got = world.published.indices.filter { world.published[$0].origin == 0 || world.hasDelivered($0, node: 0) }.count
+            result.targetDelivery = Double(got) / Double(world.published.count)
+        }
         result.delivered = ratio.delivered
         result.expected = ratio.expected
         result.latency = world.latency
@@ -221,10 +259,18 @@ public struct GossipExperiment {
     }
 
     /// Median score honest nodes give connected Sybils, and the share below graylist.
-    static func attackerScores(_ sim: Simulation<GossipSimNode>, world: GossipSimWorld, sybils: Set<Int>) -> (Double, Double) {
+    /// Over every honest→Sybil connection, or over `pairs` (honest, Sybil) when given.
+    static func attackerScores(_ sim: Simulation<GossipSimNode>, world: GossipSimWorld, sybils: Set<Int>,
+                               pairs: [(Int, Int)]? = nil) -> (Double, Double) {
         var scores: [Double] = []
         let graylist = world.parameters.scoring?.graylistThreshold ?? -.infinity
         sim.withNodes { all in
+            if let pairs {
+                for (i, s) in pairs where sim.isOnline(SimNodeID(index: i)) {
+                    scores.append(all[i].router.score(of: world.peerIDs[s]))
+                }
+                return
+            }
             for i in 0..<all.count where !sybils.contains(i) && sim.isOnline(SimNodeID(index: i)) {
                 for s in sybils where all[i].router.isConnected(world.peerIDs[s]) {
                     scores.append(all[i].router.score(of: world.peerIDs[s]))

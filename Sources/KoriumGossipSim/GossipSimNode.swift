@@ -144,20 +144,28 @@ public struct GossipSimNode: SimNode {
         }
     }
 
+    /// Sends what the router queued. Control goes first, as its own RPC, ahead of any message
+    /// (a transport gives control frames priority over bulk payloads): this is what lets an
+    /// IDONTWANT overtake large messages already waiting in the uplink.
     mutating func flush(_ ctx: inout SimContext<Message>) {
+        var bulk: [(SimNodeID, GossipRPC)] = []
         while let (peer, rpc) = router.pollTransmit() {
             guard let n = world.node(of: peer) else { continue }
-            var out = rpc
+            var messages = rpc.messages
             switch behaviour {
             case .withholdAfter(let t) where ctx.now.nanoseconds >= t:
-                out.messages = []
+                messages = []
             case .eclipse(let target) where n.index == target:
-                out.messages = []
+                messages = []
             default:
                 break
             }
-            if !out.isEmpty { ctx.send(.rpc(out), to: n) }
+            var control = rpc
+            control.messages = []
+            if !control.isEmpty { ctx.send(.rpc(control), to: n) }
+            if !messages.isEmpty { bulk.append((n, GossipRPC(messages: messages))) }
         }
+        for (n, rpc) in bulk { ctx.send(.rpc(rpc), to: n) }
     }
 
     /// Attack behaviours, run after each heartbeat.
