@@ -204,6 +204,15 @@ public struct GossipRouter<Verifier: GossipSignatureVerifier, Validator: GossipV
         return nil
     }
 
+    /// Whether a queued copy of `id` should still go to `peer` now: false once the peer has
+    /// sent IDONTWANT for it (v1.2) or is gone. A transport that paces large payloads calls
+    /// this just before sending each one; a false answer counts as a suppressed copy.
+    public mutating func shouldSend(_ id: GossipMessageID, to peer: GossipPeerID, now: GossipInstant) -> Bool {
+        guard let p = peers[peer] else { return false }
+        if p.idontwant.contains(id, now: now.nanoseconds) { idontwantSuppressed &+= 1; return false }
+        return true
+    }
+
     /// The next event for the application, or nil.
     public mutating func pollEvent() -> GossipEvent? {
         guard eventsHead < events.count else {

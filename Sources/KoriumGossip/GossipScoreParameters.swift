@@ -37,8 +37,9 @@ public struct GossipScoreParameters: Sendable, Equatable {
     /// P7 counter decay per interval (Korium has none; 0.99: a spammer stays penalised for
     /// minutes, while one stray penalty (−10) is forgotten in ~8 min).
     public var behaviourPenaltyDecay = 0.99
-    /// P7 counts only the part above this (go-libp2p `BehaviourPenaltyThreshold`); 0 here.
-    public var behaviourPenaltyThreshold = 0.0
+    /// P7 counts only the part above this (go-libp2p `BehaviourPenaltyThreshold`): one or two
+    /// stray penalties (a GRAFT racing a backoff, a lost IWANT answer) cost nothing.
+    public var behaviourPenaltyThreshold = 2.0
 
     /// Parameters of the topics that count towards the score; other topics contribute nothing.
     public var topics: [String: GossipTopicScoreParameters] = [:]
@@ -101,31 +102,34 @@ public struct GossipTopicScoreParameters: Sendable, Equatable {
     /// in the topic and `D_hi` = the largest mesh (`meshDegree` is `D_hi`), decay interval 1 s:
     /// - Each message reaches us first (or near-first) through one mesh peer, so in a mesh of
     ///   at most `D_hi` peers a peer's fair share of first deliveries is `ρ = R/D_hi` per second.
-    /// - Decay window `W = 20·D_hi/R` s (at least 10 s): decay `δ = 1 − 1/W`, and a peer
-    ///   delivering its fair share settles at `c∞ = ρ·W = 20`.
-    /// - Threshold `c∞/8 = 2.5` (an eighth of the fair share: honest peers that are often
-    ///   downstream of us, or reached by flood publishing, still clear it), cap `2·c∞ = 40`,
-    ///   activation `3·W` (95 % of `c∞` after `3·W` of traffic).
+    /// - Decay window `W = 10·D_hi/R` s (at least 10 s): decay `δ = 1 − 1/W`, and a peer
+    ///   delivering its fair share settles at `c∞ = ρ·W = 10`.
+    /// - Threshold `c∞/8 = 1.25` (an eighth of the fair share: honest peers that are often
+    ///   downstream of us, or reached by flood publishing, still clear it), cap `c∞ = 10` (so a
+    ///   withholder's counter starts from at most 10 when it stops), activation `3·W` (95 % of
+    ///   `c∞` after `3·W` of traffic).
     /// - P3 weight: a full deficit (`threshold²`) must outweigh the largest positive topic score
-    ///   (P1 cap + P2 cap = 3700) so a withholding peer is pruned: `w3 = −3800/threshold² = −608`.
+    ///   (P1 cap + P2 cap = 3700) so a withholding peer is pruned: `w3 = −3800/threshold² = −2432`.
     /// - A peer is pruned once `|w3|·deficit² > P1 + P2`; after the activation time P1 ≥ 3·W·10,
-    ///   so a pruned withholder has a deficit of at least ~0.3 × threshold.
+    ///   so a pruned withholder has a deficit of at least ~0.3 × threshold, reached about
+    ///   `2.8·W` after it stops forwarding.
     /// - P3b weight: such a prune must leave the peer below the graylist threshold:
-    ///   `w3b·(threshold/3)² = −150`, i.e. `w3b = −1350/threshold² = −216`; decay 0.998 (sticky,
+    ///   `w3b·(threshold/3)² = −150`, i.e. `w3b = −1350/threshold² = −864`; decay 0.998 (sticky,
     ///   ~6 min half-life).
-    /// With `R = 1`, `D_hi = 12`: W = 240 s, δ = 0.9958, activation 720 s. With `R = 20`:
-    /// W = 12 s, δ = 0.917, activation 36 s. Threshold 2.5, cap 40, w3 = −608, w3b = −216 always.
-    /// A withholder whose counter starts at `c∞` is pruned (and graylisted) about `2.6·W` later.
+    /// With `R = 1`, `D_hi = 12`: W = 120 s, δ = 0.9917, activation 360 s. With `R = 10`:
+    /// W = 12 s, δ = 0.917, activation 36 s (a withholder is caught ~34 s after it stops).
+    /// With `R = 20`: W = 10 s, δ = 0.9, activation 30 s. Threshold 1.25, cap 10, w3 = −2432,
+    /// w3b = −864 in every case.
     public static func derived(expectedMessageRate rate: Double, meshDegree: Int) -> GossipTopicScoreParameters {
         var p = GossipTopicScoreParameters()
         let r = max(rate, 0.001)
         let degree = Double(max(meshDegree, 1))
-        let window = max(20 * degree / r, 10)
+        let window = max(10 * degree / r, 10)
         let perPeer = r / degree
         let steady = perPeer * window
         p.meshMessageDeliveriesDecay = 1 - 1 / window
         p.meshMessageDeliveriesThreshold = steady / 8
-        p.meshMessageDeliveriesCap = steady * 2
+        p.meshMessageDeliveriesCap = steady
         p.meshMessageDeliveriesActivationNanos = Int64(3 * window * 1e9)
         let t2 = p.meshMessageDeliveriesThreshold * p.meshMessageDeliveriesThreshold
         p.meshMessageDeliveriesWeight = -(p.timeInMeshCap * p.timeInMeshWeight

@@ -117,15 +117,14 @@ public struct GossipExperiment {
     public func run(progress: (Double, Simulation<GossipSimNode>) -> Void = { _, _ in }) -> Result {
         var link = SimLinkProfile(loss: loss)
         link.jitter = .uniform(max: .milliseconds(1))
-        // A 50 Mbit/s uplink per node with a deep queue: large messages take real time to
-        // serialise (what IDONTWANT exploits); small ones are barely affected.
-        link.bandwidthBitsPerSecond = uplinkBitsPerSecond
-        link.queueCapacityBytes = 16 * 1024 * 1024
         var model = SimTopology.Clustered()
         model.clusters = clusters
         let topology = SimTopology.clustered(nodeCount: nodes, seed: seed, model)
         let sim = Simulation<GossipSimNode>(topology: topology, seed: seed, link: link)
         let world = GossipSimWorld(nodeCount: nodes, seed: seed, parameters: parameters)
+        // Each node's uplink (50 Mbit/s by default) serialises message payloads, so large
+        // messages take real time to leave (what IDONTWANT exploits); control is not paced.
+        world.uplinkBitsPerSecond = uplinkBitsPerSecond
 
         // Sybils.
         var sybils: [Int] = []

@@ -23,6 +23,12 @@ public struct GossipSimNode: SimNode {
     public var dials: [SimNodeID]
     var lastHeard: [SimNodeID: Int64] = [:]
     var recentIDs: [GossipMessageID] = []
+    var uplink: [(SimNodeID, GossipMessage)] = []
+    var uplinkHead = 0
+    var uplinkFreeAt: Int64 = 0
+    var uplinkTimerArmed = false
+    /// Payloads dropped because the uplink queue was full.
+    public private(set) var uplinkDrops = 0
 
     /// A node of `world` with the given dial list.
     public init(world: GossipSimWorld, index: Int, dials: [SimNodeID]) {
@@ -95,6 +101,8 @@ public struct GossipSimNode: SimNode {
             router.handleHeartbeat(now: now(ctx), rng: &ctx.random)
             misbehave(&ctx)
             ctx.setTimer(after: world.heartbeat, token: Self.heartbeatToken)
+        } else if token == Self.uplinkToken {
+            uplinkTimerArmed = false
         } else if token == Self.keepAliveToken {
             let t = ctx.now.nanoseconds
             for (n, heard) in lastHeard.sorted(by: { $0.key < $1.key }) {
@@ -144,11 +152,11 @@ public struct GossipSimNode: SimNode {
         }
     }
 
-    /// Sends what the router queued. Control goes first, as its own RPC, ahead of any message
-    /// (a transport gives control frames priority over bulk payloads): this is what lets an
-    /// IDONTWANT overtake large messages already waiting in the uplink.
+    /// Sends what the router queued. Control goes out at once, as its own RPC (a transport
+    /// gives control frames priority); message payloads wait in this node's uplink queue and
+    /// leave one at a time at `uplinkBitsPerSecond`, each re-checked with `shouldSend` just
+    /// before it goes — so an IDONTWANT that arrives while a large message waits cancels it.
     mutating func flush(_ ctx: inout SimContext<Message>) {
-        var bulk: [(SimNodeID, GossipRPC)] = []
         while let (peer, rpc) = router.pollTransmit() {
             guard let n = world.node(of: peer) else { continue }
             var messages = rpc.messages
@@ -163,9 +171,36 @@ public struct GossipSimNode: SimNode {
             var control = rpc
             control.messages = []
             if !control.isEmpty { ctx.send(.rpc(control), to: n) }
-            if !messages.isEmpty { bulk.append((n, GossipRPC(messages: messages))) }
+            for m in messages {
+                if uplink.count >= Self.maxUplinkQueue { uplinkDrops += 1; continue }
+                uplink.append((n, m))
+            }
         }
-        for (n, rpc) in bulk { ctx.send(.rpc(rpc), to: n) }
+        drainUplink(&ctx)
+    }
+
+    /// Uplink queue cap (messages); beyond it new payloads are dropped (tail drop).
+    static let maxUplinkQueue = 10_000
+    static let uplinkToken: UInt64 = 3
+
+    mutating func drainUplink(_ ctx: inout SimContext<Message>) {
+        let t = ctx.now.nanoseconds
+        let bps = world.uplinkBitsPerSecond
+        while uplinkHead < uplink.count, bps <= 0 || uplinkFreeAt <= t {
+            let (n, m) = uplink[uplinkHead]
+            uplinkHead += 1
+            guard router.shouldSend(m.id, to: world.peerIDs[n.index], now: now(ctx)) else { continue }
+            let rpc = GossipRPC(messages: [m])
+            ctx.send(.rpc(rpc), to: n)
+            if bps > 0 { uplinkFreeAt = max(uplinkFreeAt, t) + Int64((Double(rpc.wireSize + 1) * 8 / Double(bps)) * 1e9) }
+        }
+        if uplinkHead == uplink.count {
+            uplink.removeAll(keepingCapacity: true)
+            uplinkHead = 0
+        } else if !uplinkTimerArmed {
+            uplinkTimerArmed = true
+            ctx.setTimer(at: SimInstant(nanoseconds: uplinkFreeAt), token: Self.uplinkToken)
+        }
     }
 
     /// Attack behaviours, run after each heartbeat.

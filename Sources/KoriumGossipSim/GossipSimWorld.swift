@@ -22,6 +22,8 @@ public final class GossipSimWorld {
     public var keepAlive = SimDuration.seconds(10)
     /// Silence after which a connection counts as dead (QUIC idle timeout).
     public var idleTimeout = SimDuration.seconds(30)
+    /// Uplink capacity per node for message payloads (0: unlimited), paced by the adapter.
+    public var uplinkBitsPerSecond: Int64 = 0
     /// Per-node behaviour (honest unless set).
     public var behaviours: [GossipSimBehaviour]
 

@@ -69,9 +69,11 @@ import Testing
         try net.routers[0].subscribe("t", now: at(3), rng: &net.rng)  // 0 is backed off towards 1 too
         net.pump(now: at(3))
         // A GRAFT inside the backoff: answered with PRUNE (60 s), the backoff extended, P7.
-        net.routers[1].handleRPC(GossipRPC(control: GossipControl(graft: ["t"])), from: net.ids[0], now: at(4), rng: &net.rng)
-        #expect(net.routers[1].drops[.graftDuringBackoff] == 1)
-        #expect(net.routers[1].score(of: net.ids[0]) < 0)
+        for _ in 0..<3 {
+            net.routers[1].handleRPC(GossipRPC(control: GossipControl(graft: ["t"])), from: net.ids[0], now: at(4), rng: &net.rng)
+        }
+        #expect(net.routers[1].drops[.graftDuringBackoff] == 3)
+        #expect(net.routers[1].score(of: net.ids[0]) == -10)   // P7: (3 − threshold 2)² × −10
         net.pump(now: at(4))
         #expect(net.routers[0].isBackedOff(net.ids[1], topic: "t", now: at(63)))
         for s in 5...64 {
@@ -79,7 +81,7 @@ import Testing
             #expect(!net.routers[1].meshPeers("t").contains(net.ids[0]), "re-grafted at \(s) s")
             #expect(!net.routers[0].meshPeers("t").contains(net.ids[1]), "re-grafted at \(s) s")
         }
-        #expect(net.routers[1].drops[.graftDuringBackoff] == 1)
+        #expect(net.routers[1].drops[.graftDuringBackoff] == 3)
         // After the backoff (and the slack), the mesh re-forms.
         for s in 65...70 { net.heartbeat(now: at(Double(s))) }
         #expect(net.routers[1].meshPeers("t").contains(net.ids[0]))
@@ -152,8 +154,8 @@ import Testing
         #expect(served == 3)   // GossipRetransmission
         #expect(net.routers[0].drops[.iwantRetransmissionLimit] == 2)
         // 5 per window; then P7 pushes the spammer below the gossip threshold: ignored.
-        #expect(net.routers[0].drops[.iwantRateLimited] + net.routers[0].drops[.iwantIgnored] == 3)
-        #expect(net.routers[0].score(of: net.ids[1]) < -25)
+        #expect(net.routers[0].drops[.iwantRateLimited] == 3)
+        #expect(net.routers[0].score(of: net.ids[1]) == -40)   // P7: (0.5 + 0.5 + 3 − 2)² × −10
     }
 
     @Test func asyncValidation() throws {

