@@ -1,3 +1,4 @@
+import KoriumCrypto
 import KoriumQUIC
 import KoriumWire
 import Testing
@@ -164,5 +165,42 @@ struct PacketHeaderTests {
                 #expect(header.tokenRange.upperBound <= bytes.count)
             }
         }
+    }
+}
+
+@Suite("Stateless Reset (RFC 9000 §10.3)")
+struct StatelessResetTests {
+    @Test("token = HMAC-SHA256(key, CID)[0..16], distinct per CID and key")
+    func tokens() throws {
+        let key = SecureBytes([UInt8](repeating: 0x11, count: 32))
+        let cid = ConnectionID(hex: "0102030405060708")
+        let token = StatelessReset.token(for: cid, staticKey: key)
+        #expect(token.bytes == Array(HMAC<SHA256>.authenticate(key: [UInt8](repeating: 0x11, count: 32), message: cid.bytes).prefix(16)))
+        #expect(token != StatelessReset.token(for: ConnectionID(hex: "0102030405060709"), staticKey: key))
+        #expect(token != StatelessReset.token(for: cid, staticKey: SecureBytes([UInt8](repeating: 0x12, count: 32))))
+    }
+
+    @Test("sizes: smaller than the trigger, at least 21 bytes, one shorter for triggers ≤ 43 (§10.3, §10.3.3)")
+    func sizes() {
+        #expect(StatelessReset.responseSize(triggerSize: 21) == nil)
+        #expect(StatelessReset.responseSize(triggerSize: 22) == 21)
+        #expect(StatelessReset.responseSize(triggerSize: 43) == 42)
+        #expect(StatelessReset.responseSize(triggerSize: 1200) == 43)
+        #expect(StatelessReset.responseSize(triggerSize: 1200, preferredSize: 2000) == 1199)
+    }
+
+    @Test("a written reset looks like a short header and is detected by its token only")
+    func writeAndDetect() throws {
+        let token = try StatelessResetToken([UInt8](0..<16))
+        var writer = ByteWriter(capacity: 64)
+        try StatelessReset.write(token: token, size: 30, random: { buffer in
+            for i in 0..<buffer.count { buffer[i] = 0xff }
+        }, into: &writer)
+        let bytes = writer.bytes
+        #expect(bytes.count == 30 && bytes[0] == 0x7f && Array(bytes.suffix(16)) == [UInt8](0..<16))
+        #expect(bytes.withUnsafeBytes { StatelessReset.matches(datagram: $0, token: token) })
+        let other = try StatelessResetToken([UInt8](1...16))
+        #expect(!bytes.withUnsafeBytes { StatelessReset.matches(datagram: $0, token: other) })
+        #expect(!Array(bytes.suffix(20)).withUnsafeBytes { StatelessReset.matches(datagram: $0, token: token) })
     }
 }
