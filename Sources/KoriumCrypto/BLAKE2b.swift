@@ -2,64 +2,25 @@ import CBlake2
 
 /// BLAKE2b (RFC 7693) via libb2: 1–64-byte digests, optional 0–64-byte key (keyed mode is a
 /// MAC). Node IDs are BLAKE2b-256 of the Ed25519 public key (DESIGN.md).
-///
-/// The incremental state is a copyable value, like the SHA-2 types.
-public struct BLAKE2b: Sendable {
-    /// 64: the largest (and default) digest length.
-    public static let maximumOutputByteCount = 64
-    /// 64: the largest key length.
-    public static let maximumKeyByteCount = 64
+public typealias BLAKE2b = BLAKE2<BLAKE2bVariant>
 
-    private var state = blake2b_state()
-    /// The digest length this state produces.
-    public let outputByteCount: Int
+/// libb2's `blake2b_*` functions and limits (64-byte digests and keys), for ``BLAKE2b``.
+public enum BLAKE2bVariant: BLAKE2Variant {
+    public static let name: StaticString = "BLAKE2b"
+    public static let maximumOutputByteCount = 64, maximumKeyByteCount = 64
 
-    /// Starts a hash producing `outputByteCount` bytes (1...64), keyed with `key` (0...64 bytes,
-    /// empty = unkeyed). Throws ``CryptoError/invalidOutputSize(allowed:actual:)`` or
-    /// ``CryptoError/keyTooLong(maximum:actual:)``.
-    public init(outputByteCount: Int = 64, key: some Collection<UInt8> = [UInt8]()) throws(CryptoError) {
-        guard (1...Self.maximumOutputByteCount).contains(outputByteCount) else {
-            throw .invalidOutputSize(allowed: 1...Self.maximumOutputByteCount, actual: outputByteCount)
-        }
-        guard key.count <= Self.maximumKeyByteCount else {
-            throw .keyTooLong(maximum: Self.maximumKeyByteCount, actual: key.count)
-        }
-        self.outputByteCount = outputByteCount
-        let result = withContiguousBytes(key) { keyBytes in
-            keyBytes.isEmpty
-                ? blake2b_init(&state, outputByteCount)
-                : blake2b_init_key(&state, outputByteCount, keyBytes.baseAddress!, keyBytes.count)
-        }
-        // Lengths were validated above, the only reasons libb2 fails.
-        precondition(result == 0, "blake2b_init rejected validated parameters")
+    public static func emptyState() -> blake2b_state { blake2b_state() }
+
+    public static func initialize(_ state: inout blake2b_state, outputByteCount: Int, key: UnsafeRawBufferPointer) -> Int32 {
+        guard let base = key.baseAddress, key.count > 0 else { return blake2b_init(&state, outputByteCount) }
+        return blake2b_init_key(&state, outputByteCount, base, key.count)
     }
 
-    /// Absorbs `bytes`.
-    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
-        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
-        _ = blake2b_update(&state, base.assumingMemoryBound(to: UInt8.self), bytes.count)
+    public static func update(_ state: inout blake2b_state, _ bytes: UnsafePointer<UInt8>, _ count: Int) {
+        _ = blake2b_update(&state, bytes, count)
     }
 
-    /// Absorbs any byte collection.
-    public mutating func update(_ bytes: some Collection<UInt8>) {
-        withContiguousBytes(bytes) { update($0) }
-    }
-
-    /// The digest of everything absorbed so far (``outputByteCount`` bytes); `self` keeps running.
-    public func finalize() -> [UInt8] {
-        var copy = state
-        return [UInt8](unsafeUninitializedCapacity: outputByteCount) { buffer, initialized in
-            _ = blake2b_final(&copy, buffer.baseAddress!, outputByteCount)
-            initialized = outputByteCount
-        }
-    }
-
-    /// One-shot BLAKE2b of `bytes`; same parameters and errors as ``init(outputByteCount:key:)``.
-    public static func hash(
-        _ bytes: some Collection<UInt8>, outputByteCount: Int = 64, key: some Collection<UInt8> = [UInt8]()
-    ) throws(CryptoError) -> [UInt8] {
-        var state = try BLAKE2b(outputByteCount: outputByteCount, key: key)
-        state.update(bytes)
-        return state.finalize()
+    public static func finalize(_ state: inout blake2b_state, into output: UnsafeMutablePointer<UInt8>, _ count: Int) {
+        _ = blake2b_final(&state, output, count)
     }
 }
