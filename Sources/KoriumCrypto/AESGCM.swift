@@ -94,16 +94,27 @@ struct AESGCMEngine: Sendable {
         GHASH(hashSubkeyHigh: hashSubkey.base[0], low: hashSubkey.base[1])
     }
 
+    /// The common start of ``seal`` and ``open``: validates the sizes, precomputes the
+    /// interleaved nonce words for ``keystream(nonceEven:nonceOddLow:counter:)`` and returns a
+    /// GHASH that has absorbed `aad`.
     @inline(__always)
-    func checkSizes(
-        messageCount: Int, tagCount: Int, nonceCount: Int, aadCount: Int
-    ) throws(CryptoError) {
+    func begin(
+        messageCount: Int, tagCount: Int, nonce: UnsafeRawBufferPointer, aad: UnsafeRawBufferPointer
+    ) throws(CryptoError) -> (nonceEven: UInt64, nonceOddLow: UInt64, hash: GHASH) {
         try validateAEADArguments(
             messageCount: messageCount, maximumMessageCount: Self.maximumMessageByteCount,
-            tagCount: tagCount, expectedTagCount: 16, nonceCount: nonceCount, expectedNonceCount: 12)
-        guard aadCount <= Self.maximumAADByteCount else {
-            throw .messageTooLong(maximum: Self.maximumAADByteCount, actual: aadCount)
+            tagCount: tagCount, expectedTagCount: 16, nonceCount: nonce.count, expectedNonceCount: 12)
+        guard aad.count <= Self.maximumAADByteCount else {
+            throw .messageTooLong(maximum: Self.maximumAADByteCount, actual: aad.count)
         }
+        let n = nonce.baseAddress!
+        @inline(__always)
+        func column(_ c: Int) -> UInt32 {
+            UInt32(littleEndian: n.loadUnaligned(fromByteOffset: 4 * c, as: UInt32.self))
+        }
+        var hash = makeHash()
+        hash.absorb(aad)
+        return (AESBitsliceState.interleave(column(0), column(2)), AESBitsliceState.spread(column(1)), hash)
     }
 
     /// Bitsliced counter blocks `nonce || BE32(counter + lane)` for lanes 0–3, encrypted and
@@ -165,18 +176,9 @@ struct AESGCMEngine: Sendable {
         _ message: UnsafeMutableRawBufferPointer, tag: UnsafeMutableRawBufferPointer,
         nonce: UnsafeRawBufferPointer, aad: UnsafeRawBufferPointer
     ) throws(CryptoError) {
-        try checkSizes(
-            messageCount: message.count, tagCount: tag.count, nonceCount: nonce.count,
-            aadCount: aad.count)
-        let n = nonce.baseAddress!
-        @inline(__always)
-        func column(_ c: Int) -> UInt32 {
-            UInt32(littleEndian: n.loadUnaligned(fromByteOffset: 4 * c, as: UInt32.self))
-        }
-        let nonceEven = AESBitsliceState.interleave(column(0), column(2))
-        let nonceOddLow = AESBitsliceState.spread(column(1))
-        var hash = makeHash()
-        hash.absorb(aad)
+        let (nonceEven, nonceOddLow, aadHash) = try begin(
+            messageCount: message.count, tagCount: tag.count, nonce: nonce, aad: aad)
+        var hash = aadHash
 
         let count = message.count
         // First batch: lane 0 is J0 = nonce || 1 (the tag mask), lanes 1–3 encrypt the first
@@ -215,18 +217,9 @@ struct AESGCMEngine: Sendable {
         _ message: UnsafeMutableRawBufferPointer, tag: UnsafeRawBufferPointer,
         nonce: UnsafeRawBufferPointer, aad: UnsafeRawBufferPointer
     ) throws(CryptoError) {
-        try checkSizes(
-            messageCount: message.count, tagCount: tag.count, nonceCount: nonce.count,
-            aadCount: aad.count)
-        let n = nonce.baseAddress!
-        @inline(__always)
-        func column(_ c: Int) -> UInt32 {
-            UInt32(littleEndian: n.loadUnaligned(fromByteOffset: 4 * c, as: UInt32.self))
-        }
-        let nonceEven = AESBitsliceState.interleave(column(0), column(2))
-        let nonceOddLow = AESBitsliceState.spread(column(1))
-        var hash = makeHash()
-        hash.absorb(aad)
+        let (nonceEven, nonceOddLow, aadHash) = try begin(
+            messageCount: message.count, tagCount: tag.count, nonce: nonce, aad: aad)
+        var hash = aadHash
         hash.absorb(UnsafeRawBufferPointer(message))
         let s = hash.finalize(aadByteCount: aad.count, textByteCount: message.count)
 
