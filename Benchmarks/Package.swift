@@ -57,5 +57,14 @@ let package = Package(
             path: "Benchmarks/KoriumTLSBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "KoriumIOBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "KoriumIO", package: "swift-korium"),
+            ],
+            path: "Benchmarks/KoriumIOBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )

@@ -12,14 +12,20 @@ struct TimerQueue {
         }
     }
 
+    /// A handler in a struct: a bare closure stored in a generic container would be wrapped in
+    /// a reabstraction thunk, one heap allocation per timer.
+    struct Handler {
+        let fire: () -> Void
+    }
+
     private(set) var heap: [Entry] = []
-    private(set) var handlers: [UInt64: () -> Void] = [:]
+    private(set) var handlers: [UInt64: Handler] = [:]
 
     /// Live (scheduled, not fired, not cancelled) timers.
     var count: Int { handlers.count }
 
     mutating func schedule(id: UInt64, at deadline: ContinuousClock.Instant, _ handler: @escaping () -> Void) {
-        handlers[id] = handler
+        handlers[id] = Handler(fire: handler)
         push(Entry(deadline: deadline, id: id))
     }
 
@@ -50,7 +56,7 @@ struct TimerQueue {
             guard top.deadline <= now, top.id < idLimit else { return nil }
             pop()
             handlers.removeValue(forKey: top.id)
-            return handler
+            return handler.fire
         }
         return nil
     }
