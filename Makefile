@@ -9,7 +9,7 @@ PIP_PACKAGES := cryptography==48.0.0 aioquic==1.7.2
 FUZZ_SMOKE_SECONDS ?= 5
 KORIUM := .build/debug/korium
 
-.PHONY: setup demo test build unit vectors fuzz-smoke fuzz bench clean
+.PHONY: setup demo test build unit vectors fuzz-smoke fuzz bench ct-check sim-bench clean
 
 ## setup: install whatever a fresh Debian machine lacks (idempotent).
 setup: .setup-stamp
@@ -51,6 +51,17 @@ fuzz: setup
 ## bench: the benchmark suite (release build, nested package); results go to BENCHMARKS.md by hand.
 bench: setup
 	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark
+
+## ct-check: dudect-style timing test of the constant-time AES/GHASH code (release build).
+ct-check: setup
+	$(SWIFT) build -c release --product korium
+	.build/release/korium ct-check
+
+## sim-bench: the simulator at full size (100,000 nodes; release build).
+sim-bench: setup
+	$(SWIFT) build -c release --product korium
+	.build/release/korium sim flood --nodes 100000 --seed 1 --quiet
+	.build/release/korium sim flood --nodes 10000 --seed 1 --broadcasts 100 --interval 0.5 --quiet
 
 clean:
 	rm -rf .build Fuzz/.build Benchmarks/.build .setup-stamp
