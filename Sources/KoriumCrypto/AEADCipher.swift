@@ -38,24 +38,11 @@ extension AEADCipher {
         _ plaintext: some Collection<UInt8>, nonce: some Collection<UInt8>,
         aad: some Collection<UInt8> = [UInt8]()
     ) throws(CryptoError) -> [UInt8] {
-        let tagCount = Self.tagByteCount
         var output = Array(plaintext)
-        output.append(contentsOf: repeatElement(0, count: tagCount))
-        let messageCount = output.count - tagCount
-        let failure: CryptoError? = output.withUnsafeMutableBytes { buffer in
-            withContiguousBytes(nonce) { nonceBytes in
-                withContiguousBytes(aad) { (aadBytes) -> CryptoError? in
-                    do throws(CryptoError) {
-                        try sealInPlace(
-                            UnsafeMutableRawBufferPointer(rebasing: buffer[..<messageCount]),
-                            tag: UnsafeMutableRawBufferPointer(rebasing: buffer[messageCount...]),
-                            nonce: nonceBytes, aad: aadBytes)
-                        return nil
-                    } catch { return error }
-                }
-            }
+        output.append(contentsOf: repeatElement(0, count: Self.tagByteCount))
+        try withMessageAndTag(&output, nonce: nonce, aad: aad) { (message, tag, n, ad) throws(CryptoError) in
+            try sealInPlace(message, tag: tag, nonce: n, aad: ad)
         }
-        if let failure { throw failure }
         return output
     }
 
@@ -65,27 +52,41 @@ extension AEADCipher {
         _ ciphertextAndTag: some Collection<UInt8>, nonce: some Collection<UInt8>,
         aad: some Collection<UInt8> = [UInt8]()
     ) throws(CryptoError) -> [UInt8] {
-        let tagCount = Self.tagByteCount
         var buffer = Array(ciphertextAndTag)
-        guard buffer.count >= tagCount else {
-            throw .bufferSize(needed: tagCount, available: buffer.count)
+        guard buffer.count >= Self.tagByteCount else {
+            throw .bufferSize(needed: Self.tagByteCount, available: buffer.count)
         }
-        let messageCount = buffer.count - tagCount
+        try withMessageAndTag(&buffer, nonce: nonce, aad: aad) { (message, tag, n, ad) throws(CryptoError) in
+            try openInPlace(message, tag: UnsafeRawBufferPointer(tag), nonce: n, aad: ad)
+        }
+        buffer.removeLast(Self.tagByteCount)
+        return buffer
+    }
+
+    /// Splits `buffer` (`message || tag`, at least a tag long) and lends both parts with the
+    /// bytes of `nonce` and `aad` to `body`, the in-place call of ``seal`` or ``open``.
+    private func withMessageAndTag(
+        _ buffer: inout [UInt8], nonce: some Collection<UInt8>, aad: some Collection<UInt8>,
+        _ body: (
+            UnsafeMutableRawBufferPointer, UnsafeMutableRawBufferPointer,
+            UnsafeRawBufferPointer, UnsafeRawBufferPointer
+        ) throws(CryptoError) -> Void
+    ) throws(CryptoError) {
+        let messageCount = buffer.count - Self.tagByteCount
+        // `withContiguousBytes` takes a non-throwing body, so the error is carried out as a value.
         let failure: CryptoError? = buffer.withUnsafeMutableBytes { bytes in
             withContiguousBytes(nonce) { nonceBytes in
                 withContiguousBytes(aad) { (aadBytes) -> CryptoError? in
                     do throws(CryptoError) {
-                        try openInPlace(
+                        try body(
                             UnsafeMutableRawBufferPointer(rebasing: bytes[..<messageCount]),
-                            tag: UnsafeRawBufferPointer(rebasing: bytes[messageCount...]),
-                            nonce: nonceBytes, aad: aadBytes)
+                            UnsafeMutableRawBufferPointer(rebasing: bytes[messageCount...]),
+                            nonceBytes, aadBytes)
                         return nil
                     } catch { return error }
                 }
             }
         }
         if let failure { throw failure }
-        buffer.removeLast(tagCount)
-        return buffer
     }
 }
