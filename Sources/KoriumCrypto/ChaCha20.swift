@@ -17,11 +17,7 @@ public struct ChaCha20: Sendable {
 
     /// Keys the cipher; throws ``CryptoError/invalidKeySize(expected:actual:)`` unless 32 bytes.
     public init(key: some Collection<UInt8>) throws(CryptoError) {
-        guard key.count == Self.keyByteCount else {
-            throw .invalidKeySize(expected: Self.keyByteCount, actual: key.count)
-        }
-        Sodium.ensureInitialized()
-        self.key = SecureBytes(key)
+        self.key = try SecureBytes(sodiumKey: key, byteCount: Self.keyByteCount)
     }
 
     /// XORs `buffer` in place with the keystream starting at block `counter`.

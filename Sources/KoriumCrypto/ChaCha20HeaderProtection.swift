@@ -9,11 +9,7 @@ public struct ChaCha20HeaderProtection: HeaderProtectionMask {
     /// Keys the mask function with the `quic hp` secret; throws
     /// ``CryptoError/invalidKeySize(expected:actual:)`` unless 32 bytes.
     public init(key: some Collection<UInt8>) throws(CryptoError) {
-        guard key.count == Self.keyByteCount else {
-            throw .invalidKeySize(expected: Self.keyByteCount, actual: key.count)
-        }
-        Sodium.ensureInitialized()
-        self.key = SecureBytes(key)
+        self.key = try SecureBytes(sodiumKey: key, byteCount: Self.keyByteCount)
     }
 
     /// RFC 9001 §5.4.4: `counter = sample[0..3]` (little-endian), `nonce = sample[4..15]`,

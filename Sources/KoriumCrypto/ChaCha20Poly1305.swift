@@ -23,11 +23,7 @@ public struct ChaCha20Poly1305: AEADCipher {
     /// Keys the cipher; throws ``CryptoError/invalidKeySize(expected:actual:)`` unless `key`
     /// is 32 bytes.
     public init(key: some Collection<UInt8>) throws(CryptoError) {
-        guard key.count == Self.keyByteCount else {
-            throw .invalidKeySize(expected: Self.keyByteCount, actual: key.count)
-        }
-        Sodium.ensureInitialized()
-        self.key = SecureBytes(key)
+        self.key = try SecureBytes(sodiumKey: key, byteCount: Self.keyByteCount)
     }
 
     /// Encrypts `message` in place and writes the 16-byte tag (RFC 8439 §2.8).

@@ -102,3 +102,14 @@ extension SecureBytes: CustomStringConvertible, CustomDebugStringConvertible {
     /// Redacted: shows only the length, never the secret.
     public var debugDescription: String { description }
 }
+
+extension SecureBytes {
+    /// A key for a libsodium primitive: exactly `byteCount` bytes (else
+    /// ``CryptoError/invalidKeySize(expected:actual:)``), copied into zeroizing storage, with
+    /// libsodium initialised before the key is first used.
+    init(sodiumKey key: some Collection<UInt8>, byteCount: Int) throws(CryptoError) {
+        guard key.count == byteCount else { throw .invalidKeySize(expected: byteCount, actual: key.count) }
+        Sodium.ensureInitialized()
+        self.init(key)
+    }
+}
