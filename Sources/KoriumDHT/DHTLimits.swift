@@ -100,6 +100,9 @@ public enum DHTLimits {
     /// swift-korium: how often a holder re-replicates a value (Kademlia §2.5 hourly
     /// republish; a holder that received a STORE for the key within the interval skips it).
     public static let republishInterval = DHTDuration.seconds(60 * 60)
+    /// swift-korium: republish times get a random delay of up to interval / 8, so the holders
+    /// of one value do not all republish at once (the first one's STORE resets the others).
+    public static let republishJitterDivisor: Int64 = 8
     /// PRESSURE_MEMORY_SOFT_LIMIT: stored bytes at which memory pressure reaches 1.
     public static let pressureMemorySoftLimit = 4 * 1024 * 1024
     /// PRESSURE_REQUEST_LIMIT: STORE requests per window at which request pressure reaches 1.

@@ -186,7 +186,7 @@ public struct DHTNode: Sendable {
     @discardableResult
     public mutating func put(_ record: DHTRecord, ttl: DHTDuration = DHTLimits.defaultTTL, now: DHTInstant,
                              rng: inout some RandomNumberGenerator) -> LookupID? {
-        let republishAt = now + config.republishInterval + jitter(config.republishInterval / 8, &rng)
+        let republishAt = now + config.republishInterval + jitter(config.republishInterval / DHTLimits.republishJitterDivisor, &rng)
         if store.store(record, ttl: ttl, from: identity.nodeID, now: now, republishAt: republishAt, isOriginal: true) != nil {
             return nil
         }
@@ -290,7 +290,7 @@ public struct DHTNode: Sendable {
                                                excluding: request.sender.nodeID))
             }
         case .store(let record, let ttlSeconds):
-            let republishAt = now + config.republishInterval + jitter(config.republishInterval / 8, &rng)
+            let republishAt = now + config.republishInterval + jitter(config.republishInterval / DHTLimits.republishJitterDivisor, &rng)
             reply = .storeResult(store.store(record, ttl: .seconds(Int64(ttlSeconds)), from: request.sender.nodeID,
                                              now: now, republishAt: republishAt))
         case .pong, .nodes, .value, .storeResult:
@@ -434,7 +434,7 @@ public struct DHTNode: Sendable {
         store.expire(now: now)
         if config.republish {
             for v in store.dueForRepublish(now: now) {
-                let next = now + config.republishInterval + jitter(config.republishInterval / 8, &rng)
+                let next = now + config.republishInterval + jitter(config.republishInterval / DHTLimits.republishJitterDivisor, &rng)
                 store.setRepublish(v.record.key, at: next)
                 // Originals get a fresh TTL; replicas pass on what is left of theirs.
                 let ttl = v.isOriginal ? DHTLimits.defaultTTL : v.expiresAt - now
