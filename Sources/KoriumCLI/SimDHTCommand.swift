@@ -115,7 +115,7 @@ struct SimDHTCommand: ParsableCommand {
         table.add("seed", String(c.seed))
         table.add("churn / loss / depart", "\(common.churn)%/h / \(SimFormat.percent(common.loss)) / \(SimFormat.percent(depart, decimals: 0))")
         table.add("tiering / disjoint paths", "\(tiering) / \(disjoint)")
-        table.add("values published / stored", "\(report.valuesPublished) / \(report.storesSucceeded)")
+        table.add("values published / store lookups ok", "\(report.valuesPublished) / \(report.storesSucceeded)")
         table.add("store rejections", SimFormat.grouped(report.storeRejections))
         table.add("lookups", SimFormat.grouped(report.lookups))
         table.add("lookup success", SimFormat.percent(report.successRate, decimals: 2))
