@@ -166,6 +166,27 @@ struct UDPSocketTests {
         #expect(messages == 2)
     }
 
+    @Test("when the kernel refuses GSO (EINVAL), GSO is turned off and the datagrams still go out")
+    func gsoFallback() throws {
+        var txOptions = UDPSocket.Options()
+        txOptions.segmentationOffload = true
+        let rx = try UDPSocket(binding: .loopbackV4())
+        let tx = try UDPSocket(binding: .loopbackV4(), options: txOptions)
+        try #require(tx.isSegmentationOffloadEnabled, "kernel without UDP GSO")
+        // SO_NO_CHECK (11): UDP without checksums, which the kernel refuses to segment
+        // (udp_send_skb returns -EINVAL for a GSO send), while plain sends still work.
+        var one: Int32 = 1
+        try #require(setsockopt(tx.fileDescriptor, SOL_SOCKET, 11, &one, socklen_t(MemoryLayout<Int32>.size)) == 0)
+        let batch = SendBatch()
+        for i in 0..<10 { batch.append(payload(i, size: 1_200), to: rx.localAddress) }
+        let result = try tx.send(batch)
+        #expect(result.sent == 10)
+        #expect(result.dropped == 0)
+        #expect(!tx.isSegmentationOffloadEnabled)
+        #expect(tx.segmentationOffloadFallbacks == 1)
+        #expect(try receive(rx, count: 10).map(\.bytes) == (0..<10).map { payload($0, size: 1_200) })
+    }
+
     @Test("socket options: buffer sizes applied, GSO probe, v6only")
     func options() throws {
         var options = UDPSocket.Options()
