@@ -51,3 +51,12 @@ func withTimeout<R: Sendable>(seconds: Int = 10, _ body: @escaping @Sendable () 
 
 /// Whether this host has a usable IPv6 loopback.
 let hasIPv6Loopback: Bool = (try? UDPSocket(binding: .loopbackV6())) != nil
+
+/// Whether this kernel offers UDP GSO and GRO (Linux 4.18 / 5.0 and later).
+let hasUDPOffload: Bool = {
+    var options = UDPSocket.Options()
+    options.segmentationOffload = true
+    options.receiveOffload = true
+    guard let s = try? UDPSocket(binding: .loopbackV4(), options: options) else { return false }
+    return s.isSegmentationOffloadEnabled && s.isReceiveOffloadEnabled
+}()

@@ -139,7 +139,7 @@ struct UDPSocketTests {
         #expect(receiveBatch.truncatedCount == 0)
     }
 
-    @Test("with GSO and GRO on loopback, a run of equal datagrams travels as one super-datagram")
+    @Test("with GSO and GRO on loopback, a run of equal datagrams travels as one super-datagram", .enabled(if: hasUDPOffload))
     func gsoCoalesces() throws {
         var rxOptions = UDPSocket.Options()
         rxOptions.receiveOffload = true
@@ -147,7 +147,6 @@ struct UDPSocketTests {
         txOptions.segmentationOffload = true
         let rx = try UDPSocket(binding: .loopbackV4(), options: rxOptions)
         let tx = try UDPSocket(binding: .loopbackV4(), options: txOptions)
-        try #require(rx.isReceiveOffloadEnabled && tx.isSegmentationOffloadEnabled, "kernel without UDP GSO/GRO")
         let batch = SendBatch()
         for i in 0..<10 { batch.append(payload(i, size: 1_200), to: rx.localAddress) }
         batch.append(payload(10, size: 500), to: rx.localAddress)  // shorter last segment joins the run
@@ -166,13 +165,12 @@ struct UDPSocketTests {
         #expect(messages == 2)
     }
 
-    @Test("when the kernel refuses GSO (EINVAL), GSO is turned off and the datagrams still go out")
+    @Test("when the kernel refuses GSO (EINVAL), GSO is turned off and the datagrams still go out", .enabled(if: hasUDPOffload))
     func gsoFallback() throws {
         var txOptions = UDPSocket.Options()
         txOptions.segmentationOffload = true
         let rx = try UDPSocket(binding: .loopbackV4())
         let tx = try UDPSocket(binding: .loopbackV4(), options: txOptions)
-        try #require(tx.isSegmentationOffloadEnabled, "kernel without UDP GSO")
         // SO_NO_CHECK (11): UDP without checksums, which the kernel refuses to segment
         // (udp_send_skb returns -EINVAL for a GSO send), while plain sends still work.
         var one: Int32 = 1
