@@ -36,3 +36,17 @@ func withNonNullMutableBase<R>(
     var zero: UInt8 = 0
     return withUnsafeMutablePointer(to: &zero) { body($0) }
 }
+
+extension InlineArray where Element == UInt8 {
+    /// The first `count` bytes of `bytes`, zero-padded if it is shorter (callers that need an
+    /// exact length check it first).
+    @inline(__always)
+    init(copying bytes: some Collection<UInt8>) {
+        self.init(repeating: 0)
+        var i = 0
+        for b in bytes where i < count {
+            self[i] = b
+            i += 1
+        }
+    }
+}

@@ -43,9 +43,7 @@ public struct Ed25519Point: Sendable, Hashable {
     /// outside the prime-order subgroup (small order or with a torsion component); the identity.
     public init(validating bytes: some Collection<UInt8>) throws(CryptoError) {
         guard bytes.count == Self.byteCount else { throw .invalidPoint }
-        var s = InlineArray<32, UInt8>(repeating: 0)
-        var i = 0
-        for b in bytes { s[i] = b; i += 1 }
+        var s = InlineArray<32, UInt8>(copying: bytes)
         // RFC 8032 §5.1.3 step 1: the y-coordinate must be < p (checked here rather than relying
         // on libsodium's internal canonicity test alone).
         guard Self.isCanonicalY(s) else { throw .invalidPoint }
@@ -137,7 +135,7 @@ public struct Ed25519Point: Sendable, Hashable {
     ///   `CryptoError.invalidPoint` if libsodium refuses (an identity result or input).
     public func multipliedClamped(by scalarBytes: some Collection<UInt8>) throws(CryptoError) -> Ed25519Point {
         guard scalarBytes.count == Ed25519Scalar.byteCount else { throw .invalidScalar }
-        var n = Self.inline(scalarBytes)
+        var n = InlineArray<32, UInt8>(copying: scalarBytes)
         defer { Swift.withUnsafeMutableBytes(of: &n) { sodium_memzero($0.baseAddress, $0.count) } }
         var p = storage
         var q = InlineArray<32, UInt8>(repeating: 0)
@@ -159,7 +157,7 @@ public struct Ed25519Point: Sendable, Hashable {
     ///   `CryptoError.invalidPoint` if libsodium refuses the result.
     public static func baseMultipliedClamped(by scalarBytes: some Collection<UInt8>) throws(CryptoError) -> Ed25519Point {
         guard scalarBytes.count == Ed25519Scalar.byteCount else { throw .invalidScalar }
-        var n = inline(scalarBytes)
+        var n = InlineArray<32, UInt8>(copying: scalarBytes)
         defer { withUnsafeMutableBytes(of: &n) { sodium_memzero($0.baseAddress, $0.count) } }
         var q = InlineArray<32, UInt8>(repeating: 0)
         let rc = withUnsafeMutableBytes(of: &q) { out in
@@ -194,13 +192,6 @@ public struct Ed25519Point: Sendable, Hashable {
         let top = s[31] & 0x7f
         let tooLarge = allOnes == 0xff && top == 0x7f && s[0] >= 0xed
         return !tooLarge
-    }
-
-    static func inline(_ bytes: some Collection<UInt8>) -> InlineArray<32, UInt8> {
-        var s = InlineArray<32, UInt8>(repeating: 0)
-        var i = 0
-        for b in bytes where i < 32 { s[i] = b; i += 1 }
-        return s
     }
 
     @inline(__always)

@@ -45,9 +45,7 @@ public struct Ed25519Scalar: Sendable, Hashable, Comparable {
     ///   any input with one of the top three bits set).
     public init(canonicalBytes bytes: some Collection<UInt8>) throws(CryptoError) {
         guard bytes.count == Self.byteCount else { throw .invalidScalar }
-        var s = InlineArray<32, UInt8>(repeating: 0)
-        var i = 0
-        for b in bytes { s[i] = b; i += 1 }
+        let s = InlineArray<32, UInt8>(copying: bytes)
         guard Self.isCanonical(s) else { throw .invalidScalar }
         storage = s
     }
@@ -58,9 +56,7 @@ public struct Ed25519Scalar: Sendable, Hashable, Comparable {
     /// - Throws: `CryptoError.invalidScalar` when `bytes` is not exactly 64 bytes long.
     public init(reducingWide bytes: some Collection<UInt8>) throws(CryptoError) {
         guard bytes.count == Self.wideByteCount else { throw .invalidScalar }
-        var wide = InlineArray<64, UInt8>(repeating: 0)
-        var i = 0
-        for b in bytes { wide[i] = b; i += 1 }
+        var wide = InlineArray<64, UInt8>(copying: bytes)
         self = Self.reduce(&wide)
     }
 
