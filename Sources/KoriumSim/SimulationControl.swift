@@ -64,6 +64,9 @@ extension Simulation {
     }
 
     func start(_ i: Int) {
+        // Marks the node started before its core runs, so a later `startChurn` draws its
+        // departure and a stale `.start` event for this incarnation is ignored.
+        flags[i] |= Self.startedFlag
         _stats.joins += 1
         prepareContext(i)
         if flags[i] & Self.adversaryFlag != 0, let adversary = adversaries[UInt32(i)] {

@@ -16,6 +16,20 @@ struct ChurnTests {
         #expect(sim.onlineCount == 2_000 - departed)
     }
 
+    /// Regression (found by the DHT experiments): churn started after the nodes had already
+    /// started scheduled no departures, because starting a node never marked it started.
+    /// Same process as above, begun at t = 10 min: 2,000·(1 − e^−0.5·(50/60)) = 681 (σ ≈ 21).
+    @Test func churnStartedAfterNodesStartSchedulesDepartures() {
+        let sim = Simulation<TickNode>(topology: .uniform(nodeCount: 2_000), seed: 8)
+        for _ in 0..<2_000 { sim.addNode(TickNode(period: .seconds(600))) }
+        sim.run(until: SimInstant.zero + .minutes(10))
+        #expect(sim.onlineCount == 2_000)
+        sim.startChurn(SimChurn(departuresPerHour: 0.5, crashFraction: 0.5, rejoin: false))
+        sim.run(until: SimInstant.zero + .hours(1))
+        let departed = sim.stats.leaves + sim.stats.crashes
+        #expect(abs(departed - 681) <= 90, "departed \(departed)")
+    }
+
     /// With rejoin: session mean 1 h, downtime mean 20 min ⇒ 75 % online in steady state (±3 pp).
     @Test func steadyStateOnlineFraction() {
         let sim = Simulation<TickNode>(topology: .uniform(nodeCount: 2_000), seed: 9)
