@@ -36,6 +36,12 @@ struct SimGossipCommand: ParsableCommand {
     @Option(help: "Virtual seconds after the last publication (the delivery window is min(60, this)).")
     var drain: Double = 60
 
+    @Option(help: "Uplink capacity per node for message payloads, Mbit/s (0 = unlimited).")
+    var uplinkMbps: Double = 50
+
+    @Flag(help: "Instead of a simulation: CPU per message and memory per peer of one router with --nodes peers.")
+    var routerBench = false
+
     func validate() throws {
         guard messages >= 1, rate > 0, dials >= 1 else { throw ValidationError("--messages ≥ 1, --rate > 0, --dials ≥ 1") }
         guard (4...GossipLimits.maxMessageSize).contains(size) else {
@@ -47,9 +53,14 @@ struct SimGossipCommand: ParsableCommand {
         }
         guard (0...0.9).contains(attackers) else { throw ValidationError("--attackers must be 0…0.9") }
         guard drain >= 1 else { throw ValidationError("--drain must be at least 1") }
+        guard uplinkMbps >= 0 else { throw ValidationError("--uplink-mbps must not be negative") }
     }
 
     func run() throws {
+        if routerBench {
+            print(GossipRouterBench.run(peers: common.nodes, messages: messages, size: size).render(), terminator: "")
+            return
+        }
         var e = GossipExperiment()
         e.nodes = common.nodes
         e.seed = common.seed
@@ -65,6 +76,7 @@ struct SimGossipCommand: ParsableCommand {
         e.attackerFraction = attackers
         e.idontwant = idontwant == "on"
         e.clusters = common.clusters
+        e.uplinkBitsPerSecond = Int64(uplinkMbps * 1e6)
         let rssBefore = SimOutput.residentBytes()
         let wallStart = SimOutput.wallSeconds()
         let cpuStart = SimOutput.cpuSeconds()
@@ -86,7 +98,7 @@ struct SimGossipCommand: ParsableCommand {
         table.add("messages × size", "\(SimFormat.grouped(messages)) × \(size) B at \(SimFormat.fixed(rate, decimals: 1))/s")
         table.add("attack", e.attack.map { "\($0.rawValue) (\(SimFormat.percent(e.attack == .eclipse ? 0.3 : attackers, decimals: 0)) Sybils)" } ?? "none")
         table.add("loss / churn", "\(SimFormat.percent(e.loss, decimals: 1)) / \(SimFormat.fixed(common.churn, decimals: 1)) %/h")
-        table.add("idontwant", idontwant)
+        table.add("idontwant / uplink", "\(idontwant) / \(SimFormat.fixed(uplinkMbps, decimals: 0)) Mbit/s")
         table.add("delivered / expected", "\(SimFormat.grouped(r.delivered)) / \(SimFormat.grouped(r.expected))")
         table.add("delivery ratio", SimFormat.percent(r.deliveryRatio, decimals: 3))
         table.addLatency("latency", r.latency)
