@@ -39,6 +39,9 @@ struct SimGossipCommand: ParsableCommand {
     @Option(help: "Uplink capacity per node for message payloads, Mbit/s (0 = unlimited).")
     var uplinkMbps: Double = 50
 
+    @Option(help: "P3/P3b mesh-delivery scoring: on (derived from --rate) or off (Korium's weight 0).")
+    var p3: String = "on"
+
     @Flag(help: "Instead of a simulation: CPU per message and memory per peer of one router with --nodes peers.")
     var routerBench = false
 
@@ -76,6 +79,7 @@ struct SimGossipCommand: ParsableCommand {
         e.attackerFraction = attackers
         e.idontwant = idontwant == "on"
         e.clusters = common.clusters
+        e.meshDeliveryScoring = p3 != "off"
         e.uplinkBitsPerSecond = Int64(uplinkMbps * 1e6)
         let rssBefore = SimOutput.residentBytes()
         let wallStart = SimOutput.wallSeconds()
@@ -98,6 +102,7 @@ struct SimGossipCommand: ParsableCommand {
         table.add("messages × size", "\(SimFormat.grouped(messages)) × \(size) B at \(SimFormat.fixed(rate, decimals: 1))/s")
         table.add("attack", e.attack.map { "\($0.rawValue) (\(SimFormat.percent(e.attack == .eclipse ? 0.3 : attackers, decimals: 0)) Sybils)" } ?? "none")
         table.add("loss / churn", "\(SimFormat.percent(e.loss, decimals: 1)) / \(SimFormat.fixed(common.churn, decimals: 1)) %/h")
+        table.add("P3/P3b", p3)
         table.add("idontwant / uplink", "\(idontwant) / \(SimFormat.fixed(uplinkMbps, decimals: 0)) Mbit/s")
         table.add("delivered / expected", "\(SimFormat.grouped(r.delivered)) / \(SimFormat.grouped(r.expected))")
         table.add("delivery ratio", SimFormat.percent(r.deliveryRatio, decimals: 3))

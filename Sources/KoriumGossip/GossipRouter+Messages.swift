@@ -62,9 +62,11 @@ extension GossipRouter {
         }
         guard publishCount < GossipLimits.publishRateLimit else { drops.add(.publishRateLimited); throw .publishRateLimited }
         publishCount += 1
-        // Seqnos start at the microsecond clock so a restarted publisher stays above the
-        // replay windows others keep for it.
-        let seqno = max(nextSeqno, UInt64(clamping: now.nanoseconds / 1_000))
+        // The first seqno is the microsecond clock, so a restarted publisher starts above the
+        // replay windows others keep for it; after that seqnos are consecutive, as the
+        // 128-wide replay window expects (reordered messages stay inside it).
+        if nextSeqno == 0 { nextSeqno = max(1, UInt64(clamping: now.nanoseconds / 1_000)) }
+        let seqno = nextSeqno
         nextSeqno = seqno &+ 1
         let message = GossipMessage(signing: data, topic: topic, seqno: seqno, key: key)
         let id = message.id

@@ -47,6 +47,8 @@ public struct GossipExperiment {
     public var idontwant = true
     /// Topology clusters.
     public var clusters = 8
+    /// Score P3/P3b (derived from `rate`); false: Korium's topic defaults (P3/P3b off).
+    public var meshDeliveryScoring = true
     /// Uplink capacity of every node (0: unlimited).
     public var uplinkBitsPerSecond: Int64 = 50_000_000
 
@@ -101,7 +103,8 @@ public struct GossipExperiment {
     public var parameters: GossipParameters {
         var params = GossipParameters()
         if !idontwant { params.idontwantThreshold = nil }
-        params.scoring?.defaultTopic = .derived(expectedMessageRate: rate, meshDegree: params.dHigh)
+        params.scoring?.defaultTopic = meshDeliveryScoring
+            ? .derived(expectedMessageRate: rate, meshDegree: params.dHigh) : GossipTopicScoreParameters()
         return params
     }
 
