@@ -1,4 +1,5 @@
 import KoriumCrypto
+import KoriumWire
 
 /// This node's identity: its Ed25519 key pair, the node ID derived from it and the
 /// proof-of-work nonce that lets it into other nodes' routing tables.

@@ -1,3 +1,4 @@
+import KoriumWire
 /// Identifies a lookup started by `DHTNode`.
 public struct LookupID: Hashable, Sendable, CustomStringConvertible {
     /// A per-node counter.

@@ -1,4 +1,5 @@
 import KoriumCrypto
+import KoriumWire
 
 /// A 256-bit Kademlia identifier: node IDs and value keys live in the same space.
 ///

@@ -1,3 +1,4 @@
+import KoriumWire
 /// S/Kademlia crypto puzzle for identities (korium-constants.md, "Proof-of-work identity"):
 /// a u64 nonce such that BLAKE2b-256(`korium-pow-v1:` ‖ [namespace hash] ‖ public key ‖
 /// nonce as 8 bytes little-endian) has at least `difficulty` leading zero bits, counted from

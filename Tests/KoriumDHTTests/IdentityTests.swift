@@ -1,6 +1,7 @@
 import KoriumCrypto
 import Testing
 @testable import KoriumDHT
+import KoriumWire
 
 /// Vectors from Vectors/generators/dht_identity.py (Python hashlib BLAKE2b + OpenSSL Ed25519),
 /// copied from Vectors/dht/identity.json.

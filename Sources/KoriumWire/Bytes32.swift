@@ -1,7 +1,6 @@
-import KoriumWire
-
-/// 32 bytes held inline as four big-endian 64-bit words (no heap allocation), the storage of
-/// node IDs, keys and Ed25519 public keys.
+/// 32 bytes held inline as four big-endian 64-bit words (no heap allocation, cheap hashing):
+/// the one storage type for 32-byte identities above the Wire layer — DHT node IDs and keys,
+/// gossip peer IDs, Ed25519 public keys.
 @frozen
 public struct Bytes32: Hashable, Comparable, Sendable {
     /// Bytes 0..<8 as a big-endian word (byte 0 is the most significant).
@@ -40,6 +39,10 @@ public struct Bytes32: Hashable, Comparable, Sendable {
         }
         self.init(words.0, words.1, words.2, words.3)
     }
+
+    /// The value of exactly 32 bytes; nil for any other count (labelled spelling of `init?(_:)`).
+    @inlinable
+    public init?(bytes: some Collection<UInt8>) { self.init(bytes) }
 
     /// The 32 bytes, most significant first.
     public var bytes: [UInt8] {
