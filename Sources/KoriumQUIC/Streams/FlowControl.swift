@@ -40,11 +40,14 @@ public struct ReceiveFlowControl: Sendable, Hashable {
         precondition(consumed <= highestReceived, "consumed more than received")
     }
 
+    /// Whether half the window has been consumed, so ``pollUpdate(now:rtt:)`` would raise the limit.
+    public var isUpdateDue: Bool { maximum - consumed <= window / 2 }
+
     /// RFC 9000 §4.2: a new limit to advertise once half the window has been consumed, or nil.
     /// When the previous update is less than two RTTs old, the window doubles (up to the cap)
     /// so a fast reader is not held back by a small window.
     public mutating func pollUpdate(now: Instant, rtt: Duration) -> UInt64? {
-        guard maximum - consumed <= window / 2 else { return nil }
+        guard isUpdateDue else { return nil }
         if let last = lastUpdate, now - last < rtt * 2 {
             window = Swift.min(window * 2, maximumWindow)
         }

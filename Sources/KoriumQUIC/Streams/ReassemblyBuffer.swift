@@ -4,15 +4,21 @@
 /// Frames may arrive out of order, overlap or repeat; bytes are copied once into the ring at
 /// their offset and handed to the reader in order. The ring holds at most ``capacity`` bytes
 /// beyond the read offset (the receive window), and at most ``maxRanges`` disjoint received
-/// ranges, so memory is fixed at creation and no frame allocates. Final-size rules of §4.5
-/// give FINAL_SIZE_ERROR.
+/// ranges. The ring is allocated lazily and doubles only when data lands beyond it (a stream
+/// that never receives much never pays for its whole window); once grown, frames do not
+/// allocate. Final-size rules of §4.5 give FINAL_SIZE_ERROR.
 public struct ReassemblyBuffer: Sendable {
     /// Cap on disjoint received ranges; a frame that would exceed it is dropped (the peer
     /// retransmits), which bounds work per frame.
     public static let maxRanges = 32
 
-    /// Ring storage, `capacity` bytes.
-    var storage: [UInt8]
+    /// The smallest ring allocated once data arrives.
+    static let minimumAllocation = 4096
+
+    /// Ring storage: grows (doubling) up to `capacity` bytes as data arrives further ahead.
+    var storage: [UInt8] = []
+    /// The most unread bytes the buffer accepts (the receive window).
+    public private(set) var capacity: Int
     /// The stream offset of the next byte to read.
     public private(set) var readOffset: UInt64 = 0
     /// Received ranges beyond `readOffset` (stream offsets, half-open), ascending, disjoint.
@@ -25,12 +31,17 @@ public struct ReassemblyBuffer: Sendable {
     /// A buffer for up to `capacity` unread bytes.
     public init(capacity: Int) {
         precondition(capacity > 0, "capacity must be positive")
-        storage = [UInt8](repeating: 0, count: capacity)
+        self.capacity = capacity
         received.reserveCapacity(Self.maxRanges + 1)
     }
 
-    /// The ring size.
-    public var capacity: Int { storage.count }
+    /// Raises the cap on unread bytes (the receive window grew); never lowers it.
+    public mutating func raiseCapacity(to newCapacity: Int) {
+        if newCapacity > capacity { capacity = newCapacity }
+    }
+
+    /// Bytes of ring storage currently allocated (≤ ``capacity``).
+    public var allocatedBytes: Int { storage.count }
 
     /// Bytes ready to read in order.
     public var readableCount: Int {
@@ -63,6 +74,7 @@ public struct ReassemblyBuffer: Sendable {
         let start = Swift.max(offset, readOffset)
         guard start < end else { return }
         guard add(start..<end) else { return }
+        if end - readOffset > UInt64(storage.count) { grow(toHold: Int(end - readOffset)) }
         // Copy into the ring (overlapping bytes are identical by RFC 9000 §2.2, so rewriting is harmless).
         var position = start
         storage.withUnsafeMutableBytes { ring in
@@ -74,6 +86,30 @@ public struct ReassemblyBuffer: Sendable {
                 position += UInt64(run)
             }
         }
+    }
+
+    /// Reallocates the ring so `needed` bytes beyond `readOffset` fit, moving the received bytes
+    /// to their positions in the larger ring (positions are offsets modulo the ring size).
+    mutating func grow(toHold needed: Int) {
+        let size = Swift.min(capacity, Swift.max(needed, storage.count * 2, Self.minimumAllocation))
+        var grown = [UInt8](repeating: 0, count: size)
+        if !storage.isEmpty {
+            storage.withUnsafeBytes { old in
+                grown.withUnsafeMutableBytes { new in
+                    for range in received {
+                        var position = range.lowerBound
+                        while position < range.upperBound {
+                            let from = Int(position % UInt64(old.count))
+                            let to = Int(position % UInt64(new.count))
+                            let run = Swift.min(Int(range.upperBound - position), old.count - from, new.count - to)
+                            (new.baseAddress! + to).copyMemory(from: old.baseAddress! + from, byteCount: run)
+                            position += UInt64(run)
+                        }
+                    }
+                }
+            }
+        }
+        storage = grown
     }
 
     /// Merges `range` into the received list; false when the list is full and the range
