@@ -260,6 +260,40 @@ def check(case: Case, client: Proc, server: Proc, certs: Path, expected: tuple[i
     return None
 
 
+class Capture:
+    """tshark on loopback for one UDP port (hello-retry evidence); absent tshark or privileges,
+    `available` is False and the case relies on the server's group restriction alone."""
+
+    def __init__(self, port: int, work: Path):
+        self.path = work / f"capture-{port}.pcapng"
+        self.available = shutil.which("tshark") is not None and os.geteuid() == 0
+        self.p = None
+        if not self.available:
+            return
+        self.p = subprocess.Popen(["tshark", "-i", "lo", "-f", f"udp port {port}", "-w", str(self.path), "-q"],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not (self.path.exists() and self.path.stat().st_size > 0):
+            time.sleep(0.05)
+        time.sleep(0.3)  # the capture file header precedes the live capture by a moment
+
+    def client_hello_groups(self) -> list[str] | None:
+        """key_share groups of each ClientHello seen (decimal TLS NamedGroup codes), in order."""
+        if self.p is None:
+            return None
+        time.sleep(0.3)
+        os.killpg(self.p.pid, signal.SIGINT)
+        try:
+            self.p.wait(5)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.p.pid, signal.SIGKILL)
+            self.p.wait()
+        out = subprocess.run(["tshark", "-r", str(self.path), "-Y", "tls.handshake.type == 1", "-T", "fields",
+                              "-e", "tls.handshake.extensions_key_share_group"],
+                             capture_output=True, text=True, timeout=60).stdout
+        return [line.strip() for line in out.splitlines() if line.strip()]
+
+
 def run_case(case: Case, client_impl: Impl, server_impl: Impl, certs: Path, work: Path,
              timeout: float, verbose: bool) -> tuple[str | None, float, str]:
     log_lines: list[str] = []
@@ -282,6 +316,7 @@ def run_case(case: Case, client_impl: Impl, server_impl: Impl, certs: Path, work
         total = body * case.streams
         expected = (len(total), hashlib.sha256(total).hexdigest())
     start = time.monotonic()
+    capture = None
     server = Proc(server_impl.server(case, certs, root), log("server"))
     client = None
     try:
@@ -289,6 +324,8 @@ def run_case(case: Case, client_impl: Impl, server_impl: Impl, certs: Path, work
         if listening is None:
             return f"server did not start: {server.lines[-1] if server.lines else 'no output'}", 0.0, "\n".join(log_lines)
         port = int(fields(listening)["port"])
+        if case.hello_retry:
+            capture = Capture(port, work)
         client = Proc(client_impl.client(case, certs, port, timeout, file_name), log("client"))
         try:
             client.p.wait(timeout + 5)
@@ -303,6 +340,12 @@ def run_case(case: Case, client_impl: Impl, server_impl: Impl, certs: Path, work
         server.stop()
     elapsed = time.monotonic() - start
     reason = check(case, client, server, certs, expected)
+    if reason is None and capture is not None and capture.available:
+        # RFC 8446 §4.1.4: secp256r1 (23) first, then x25519 (29) after the HelloRetryRequest.
+        groups = capture.client_hello_groups()
+        log_lines.append(f"  capture| ClientHello key_share groups: {groups}")
+        if groups != ["23", "29"]:
+            reason = f"expected ClientHellos with key shares 23 then 29 (HelloRetryRequest), saw {groups}"
     return reason, elapsed, "\n".join(log_lines)
 
 
