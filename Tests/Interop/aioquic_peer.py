@@ -329,6 +329,8 @@ async def run_server(a: argparse.Namespace) -> int:
 
 
 class ClientProtocol(QuicConnectionProtocol):
+    last_close = "connection failed"  # why the latest connection ended (aioquic raises a bare error)
+
     def __init__(self, *p, **kw):
         super().__init__(*p, **kw)
         self.streams: dict[int, list] = {}  # stream -> [sha256, count, chunks or None, future]
@@ -369,6 +371,7 @@ class ClientProtocol(QuicConnectionProtocol):
                 state[3].set_exception(RuntimeError(f"stream {event.stream_id} reset 0x{event.error_code:x}"))
         elif isinstance(event, events.ConnectionTerminated):
             error = ConnectionError(f"closed 0x{event.error_code:x} {event.reason_phrase}")
+            ClientProtocol.last_close = str(error)
             for state in self.streams.values():
                 if not state[3].done():
                     state[3].set_exception(error)
@@ -415,7 +418,7 @@ async def one_connection(a: argparse.Namespace, c: QuicConfiguration, first: boo
             proto.close(error_code=0, reason_phrase="done")
         return info
     except ConnectionError as e:
-        raise Failure("handshake", str(e) or "connection failed") from e
+        raise Failure("handshake", str(e) or ClientProtocol.last_close) from e
 
 
 async def run_client(a: argparse.Namespace) -> int:
