@@ -95,8 +95,10 @@ class Impl:
         self.argv = argv
 
     def server(self, case: Case, certs: Path, root: Path | None) -> list[str]:
+        # Pinned mode presents a self-signed certificate (no CA involved); CA mode the CA-issued leaf.
+        cert = certs / ("server-self.pem" if case.auth == "pin" else "server.pem")
         cmd = self.argv + ["server" if self.name != "korium" else "quic-server", "--host", "127.0.0.1",
-                           "--port", "0", "--cert", str(certs / "server.pem"), "--key", str(certs / "server.key"),
+                           "--port", "0", "--cert", str(cert), "--key", str(certs / "server.key"),
                            "--alpn", case.alpn, "--max-connections", "1"]
         if case.mutual:
             cmd += ["--ca", str(certs / "ca.pem")]
