@@ -1,0 +1,28 @@
+extension Connection {
+    /// Sends a PING (RFC 9000 §19.2) with the next packet, e.g. to check the peer is alive.
+    public mutating func ping() {
+        guard !isClosed else { return }
+        pingPending = true
+    }
+
+    /// Queues an unreliable DATAGRAM (RFC 9221 §5) for the next packets.
+    public mutating func sendDatagram(_ bytes: UnsafeRawBufferPointer) throws(DatagramError) {
+        guard !isClosed else { throw .connectionClosed }
+        guard isHandshakeComplete, let maximum = peerParameters?.maxDatagramFrameSize else { throw .unsupportedByPeer }
+        // Frame = type (1) + length varint (≤ 2 here) + data; it must fit the peer's limit and a packet.
+        let frameSize = 1 + (bytes.count < 64 ? 1 : 2) + bytes.count
+        guard UInt64(frameSize) <= maximum, frameSize <= config.maxUDPPayloadSize - 64 else { throw .tooLarge }
+        guard outgoingDatagrams.count < config.maxQueuedDatagrams else { throw .queueFull }
+        outgoingDatagrams.append(Array(bytes))
+    }
+
+    /// Starts a 1-RTT key update (RFC 9001 §6.1). Returns false when not allowed yet: before the
+    /// handshake is confirmed, or before the peer acknowledged a packet of the current phase.
+    public mutating func initiateKeyUpdate() -> Bool {
+        guard isHandshakeConfirmed, !isClosed, oneRTT != nil else { return false }
+        guard oneRTT!.initiateUpdate() else { return false }
+        packetsSinceKeyUpdate = 0
+        statsStorage.keyUpdates += 1
+        return true
+    }
+}

@@ -1,0 +1,411 @@
+import KoriumCrypto
+import KoriumWire
+
+extension Connection {
+    /// RFC 9000 §14.1: datagrams carrying (ack-eliciting, for servers) Initial packets are at least this large.
+    static let minimumInitialDatagramSize = 1200
+    /// Bytes of a CRYPTO frame header at most: type, offset and length varints.
+    static let cryptoFrameOverhead = 1 + 8 + 4
+
+    /// Writes the next datagram into `buffer` (at least 1200 bytes) and protects it in place.
+    /// Returns nil when there is nothing to send now (see ``nextDeadline``).
+    public mutating func pollTransmit(into buffer: UnsafeMutableRawBufferPointer, now: Instant) -> Transmit? {
+        precondition(buffer.count >= Self.minimumInitialDatagramSize, "pollTransmit needs a buffer of at least 1200 bytes")
+        switch state {
+        case .closed, .draining: return nil
+        case .closing: return pollCloseTransmit(into: buffer, now: now)
+        case .handshaking, .established: break
+        }
+        var limit = Swift.min(buffer.count, config.maxUDPPayloadSize)
+        if let peerMax = peerParameters?.maxUDPPayloadSize { limit = Swift.min(limit, Int(clamping: peerMax)) }
+        limit = Swift.max(limit, Self.minimumInitialDatagramSize)
+        // RFC 9000 §8.1: before validating the client's address a server sends at most three
+        // times what it received.
+        if role == .server && !isAddressValidated {
+            let allowance = 3 * amplificationReceived - amplificationSent
+            if allowance < limit { limit = allowance }
+            if limit < Self.minimumInitialDatagramSize / 4 {
+                recovery.setAtAmplificationLimit(true)
+                return nil
+            }
+        }
+
+        // Which spaces have something; whether ack-eliciting data may go (congestion, pacing).
+        let probing = spaces.contains { $0.probesDue > 0 }
+        var mayElicit = probing || recovery.sendableBytes >= limit
+        if mayElicit && !probing {
+            if let next = pacer.nextSendTime(bytes: limit, now: now, window: recovery.congestionWindow,
+                                             smoothedRTT: recovery.rtt.smoothed, maxDatagramSize: config.maxUDPPayloadSize) {
+                pacingDeadline = next
+                mayElicit = false
+            } else {
+                pacingDeadline = nil
+            }
+        }
+        var wants = (false, false, false)
+        for s in 0..<3 {
+            let wanted = spaceWantsToSend(s, mayElicit: mayElicit, now: now)
+            switch s {
+            case 0: wants.0 = wanted
+            case 1: wants.1 = wanted
+            default: wants.2 = wanted
+            }
+        }
+        guard wants.0 || wants.1 || wants.2 else {
+            recovery.setAppLimited(mayElicit)
+            return nil
+        }
+        let last = wants.2 ? 2 : (wants.1 ? 1 : 0)
+        // RFC 9000 §14.1: the client pads every datagram with an Initial packet; the server
+        // those with an ack-eliciting Initial (we pad any server Initial carrying CRYPTO data).
+        var padTo: Int?
+        if wants.0 && (role == .client || spaces[0].crypto.hasDataToSend || spaces[0].probesDue > 0) {
+            guard limit >= Self.minimumInitialDatagramSize else {
+                recovery.setAtAmplificationLimit(true)
+                return nil
+            }
+            padTo = Self.minimumInitialDatagramSize
+        }
+
+        var writer = ByteWriter(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<limit]))
+        var sentHandshake = false
+        var datagramElicits = false
+        for s in 0...last {
+            let wanted = s == 0 ? wants.0 : (s == 1 ? wants.1 : wants.2)
+            guard wanted else { continue }
+            let elicited = writePacket(space: s, into: &writer, mayElicit: mayElicit, padTo: s == last ? padTo : nil, now: now)
+            if let elicited {
+                datagramElicits = datagramElicits || elicited
+                if s == 1 { sentHandshake = true }
+            }
+        }
+        let count = writer.bytesWritten
+        guard count > 0 else { return nil }
+        statsStorage.bytesSent += UInt64(count)
+        if role == .server && !isAddressValidated { amplificationSent += count }
+        if datagramElicits {
+            pacer.onSent(bytes: count)
+            lastSendTime = now
+        }
+        // RFC 9001 §4.9.1: a client discards Initial keys when it first sends a Handshake packet.
+        if role == .client && sentHandshake { discardSpace(.initial, now: now) }
+        return Transmit(destination: remoteAddress, count: count)
+    }
+
+    /// Whether space `s` would put a packet into the next datagram.
+    func spaceWantsToSend(_ s: Int, mayElicit: Bool, now: Instant) -> Bool {
+        let space = spaces[s]
+        guard !space.isDiscarded else { return false }
+        if s == 2 {
+            guard let _ = oneRTT, isHandshakeComplete || role == .server else { return false }
+            // A server may send 1-RTT data after its Finished (RFC 9001 §5.7) but nothing here needs it.
+            guard isHandshakeComplete else { return false }
+        } else {
+            guard space.localKeys != nil else { return false }
+        }
+        if space.received.hasNewPackets && space.isAckDue(now: now) { return true }
+        guard mayElicit else { return false }
+        if space.probesDue > 0 || space.crypto.hasDataToSend { return true }
+        if s == 2 { return hasApplicationFramesToSend }
+        return false
+    }
+
+    /// Application-space frames waiting (besides ACK and CRYPTO).
+    var hasApplicationFramesToSend: Bool {
+        handshakeDonePending || pingPending || !pathResponses.isEmpty || !outgoingDatagrams.isEmpty
+            || !cids.pendingNewIDs.isEmpty || !cids.pendingRetirements.isEmpty || streamsHavePendingFrames
+    }
+
+    /// Writes one protected packet of space `s`. Returns whether it is ack-eliciting, or nil if
+    /// nothing was written.
+    mutating func writePacket(space s: Int, into writer: inout ByteWriter, mayElicit: Bool, padTo: Int?, now: Instant) -> Bool? {
+        let tag = PacketCipher.tagByteCount
+        let packetNumber = spaces[s].nextPacketNumber
+        let spaceID = spaces[s].id
+        let pnLength = PacketNumber.encodedLength(of: packetNumber, largestAcknowledged: recovery.largestAcknowledged(space: spaceID))
+        let start = writer.bytesWritten
+        // Room for header + minimal payload + tag, or give up on this packet.
+        guard writer.remainingCapacity >= 64 else { return nil }
+        let layout: PacketLayout
+        do {
+            switch s {
+            case 0, 1:
+                let type: PacketType = s == 0 ? .initial : .handshake
+                layout = try writeLongHeader(type: type, packetNumber: packetNumber, packetNumberLength: pnLength, into: &writer)
+            default:
+                layout = try PacketHeaderWriter.writeShortHeader(
+                    destination: cids.currentRemote, keyPhase: oneRTT!.keyPhase, packetNumber: packetNumber,
+                    packetNumberLength: pnLength, into: &writer)
+            }
+        } catch {
+            writer.truncate(to: start)
+            return nil
+        }
+        spaces[s].sent.beginPacket(packetNumber)
+        let payloadStart = writer.bytesWritten
+        var elicits = false
+
+        // ACK first: it is what the peer's recovery waits for.
+        if spaces[s].received.hasNewPackets {
+            let before = writer.bytesWritten
+            let largest = spaces[s].received.largestReceived ?? 0
+            do {
+                try spaces[s].received.writeAck(now: now, ackDelayExponent: localParameters.ackDelayExponent, to: &writer)
+                if writer.remainingCapacity < tag {
+                    writer.truncate(to: before)
+                } else {
+                    spaces[s].sent.append(.ack(largest: largest))
+                }
+            } catch {
+                writer.truncate(to: before)
+            }
+        }
+        if mayElicit {
+            if s == 2 {
+                elicits = writeApplicationFrames(into: &writer, now: now) || elicits
+            }
+            // CRYPTO data (new or lost).
+            while writer.remainingCapacity - tag > Self.cryptoFrameOverhead + 16 {
+                let room = writer.remainingCapacity - tag - Self.cryptoFrameOverhead
+                guard let range = spaces[s].crypto.nextChunk(maxLength: room) else { break }
+                var ok = true
+                spaces[s].crypto.bytes(range) { data in
+                    do { try Frame.crypto(offset: range.lowerBound, data: data).encode(to: &writer) } catch { ok = false }
+                }
+                guard ok else {
+                    spaces[s].crypto.onLost(range)
+                    break
+                }
+                spaces[s].sent.append(.crypto(offset: range.lowerBound, length: range.count))
+                elicits = true
+            }
+            // RFC 9002 §6.2.4: a probe must be ack-eliciting; PING when there is nothing else.
+            if spaces[s].probesDue > 0 {
+                spaces[s].probesDue -= 1
+                if !elicits, writer.remainingCapacity - tag >= 1 {
+                    do {
+                        try Frame.ping.encode(to: &writer)
+                        spaces[s].sent.append(.unreliable)
+                        elicits = true
+                    } catch {}
+                }
+            }
+        }
+        var payloadLength = writer.bytesWritten - payloadStart
+        guard payloadLength > 0 else {
+            writer.truncate(to: start)
+            spaces[s].sent.cancelLastPacket()
+            return nil
+        }
+        // Padding: to 1200 bytes for Initial datagrams, and enough for the header-protection sample.
+        var padding = Swift.max(0, PacketProtection.minimumPayloadLength(packetNumberLength: pnLength) - payloadLength)
+        if let padTo {
+            padding = Swift.max(padding, padTo - (writer.bytesWritten + tag))
+        }
+        padding = Swift.min(padding, Swift.max(0, writer.remainingCapacity - tag))
+        if padding > 0 {
+            do { try writer.writeZeros(padding) } catch {}
+            payloadLength += padding
+        }
+        do {
+            if layout.lengthOffset != nil { try PacketHeaderWriter.finishLongHeader(layout, tagByteCount: tag, writer: &writer) }
+            try writer.writeZeros(tag)
+        } catch {
+            writer.truncate(to: start)
+            spaces[s].sent.cancelLastPacket()
+            return nil
+        }
+        let end = writer.bytesWritten
+        let keys: PacketKeys
+        if s == 2 {
+            keys = PacketKeys(packet: oneRTT!.local, header: oneRTT!.localHeader)
+        } else {
+            keys = spaces[s].localKeys!
+        }
+        var sealed = true
+        writer.withWrittenBytes { raw in
+            do {
+                try PacketProtection.seal(UnsafeMutableRawBufferPointer(rebasing: raw[start..<end]), layout: layout,
+                                          packetNumber: packetNumber, keys: keys)
+            } catch {
+                sealed = false
+            }
+        }
+        guard sealed else {
+            writer.truncate(to: start)
+            spaces[s].sent.cancelLastPacket()
+            return nil
+        }
+        spaces[s].nextPacketNumber += 1
+        let inFlight = elicits || padding > 0
+        recovery.onPacketSent(SentPacket(packetNumber: packetNumber, timeSent: now, sentBytes: end - start,
+                                         isAckEliciting: elicits, isInFlight: inFlight), space: spaceID, now: now)
+        statsStorage.packetsSent += 1
+        if elicits { idle.onAckElicitingSent(now: now) }
+        if s == 2 { onOneRTTPacketSent(packetNumber) }
+        return elicits
+    }
+
+    /// An Initial or Handshake header with our connection IDs (and, client Initial, the token).
+    func writeLongHeader(type: PacketType, packetNumber: UInt64, packetNumberLength: Int, into writer: inout ByteWriter) throws(WireError) -> PacketLayout {
+        let token = type == .initial && role == .client ? initialToken : []
+        let result: Result<PacketLayout, WireError> = token.withUnsafeBytes { raw in
+            do throws(WireError) {
+                return .success(try PacketHeaderWriter.writeLongHeader(
+                    type: type, version: version, destination: cids.currentRemote, source: initialLocalConnectionID,
+                    token: raw, packetNumber: packetNumber, packetNumberLength: packetNumberLength, into: &writer))
+            } catch { return .failure(error) }
+        }
+        return try result.get()
+    }
+
+    /// Application-space frames other than ACK and CRYPTO; returns whether any was written.
+    mutating func writeApplicationFrames(into writer: inout ByteWriter, now: Instant) -> Bool {
+        let tag = PacketCipher.tagByteCount
+        var wrote = false
+        func put(_ frame: Frame, _ record: SentFrame, _ writer: inout ByteWriter, _ log: inout SentPacketLog) -> Bool {
+            guard writer.remainingCapacity > tag else { return false }
+            let before = writer.bytesWritten
+            do { try frame.encode(to: &writer) } catch { return false }
+            guard writer.remainingCapacity >= tag else {
+                writer.truncate(to: before)
+                return false
+            }
+            log.append(record)
+            return true
+        }
+        if handshakeDonePending, put(.handshakeDone, .handshakeDone, &writer, &spaces[2].sent) {
+            handshakeDonePending = false
+            wrote = true
+        }
+        while let data = pathResponses.first, put(.pathResponse(data), .unreliable, &writer, &spaces[2].sent) {
+            pathResponses.removeFirst()
+            wrote = true
+        }
+        while let sequence = cids.pendingRetirements.first,
+              put(.retireConnectionID(sequenceNumber: sequence), .retireConnectionID(sequence: sequence), &writer, &spaces[2].sent) {
+            cids.pendingRetirements.removeFirst()
+            wrote = true
+        }
+        while let sequence = cids.pendingNewIDs.first {
+            guard let frame = cids.newConnectionIDFrame(sequence: sequence) else {
+                cids.pendingNewIDs.removeFirst()
+                continue
+            }
+            guard put(.newConnectionID(frame), .newConnectionID(sequence: sequence), &writer, &spaces[2].sent) else { break }
+            cids.pendingNewIDs.removeFirst()
+            wrote = true
+        }
+        wrote = writeStreamFrames(into: &writer, now: now) || wrote
+        while let datagram = outgoingDatagrams.first {
+            let fits: Bool = datagram.withUnsafeBytes { raw in put(.datagram(raw), .unreliable, &writer, &spaces[2].sent) }
+            guard fits else { break }
+            outgoingDatagrams.removeFirst()
+            wrote = true
+        }
+        if pingPending, !wrote, put(.ping, .unreliable, &writer, &spaces[2].sent) { wrote = true }
+        if wrote { pingPending = false }
+        return wrote
+    }
+
+    /// Key-update bookkeeping after a 1-RTT packet (RFC 9001 §6).
+    mutating func onOneRTTPacketSent(_ packetNumber: UInt64) {
+        oneRTT?.onPacketSent(packetNumber)
+        packetsSinceKeyUpdate += 1
+        if let interval = config.keyUpdateInterval, packetsSinceKeyUpdate >= interval, isHandshakeConfirmed {
+            if oneRTT?.initiateUpdate() == true {
+                packetsSinceKeyUpdate = 0
+                statsStorage.keyUpdates += 1
+            }
+        }
+        // RFC 9001 §6.6: never exceed the confidentiality limit with one key; update before it.
+        if let keys = oneRTT, packetsSinceKeyUpdate >= keys.confidentialityLimit - 1024 {
+            if oneRTT?.initiateUpdate() == true { packetsSinceKeyUpdate = 0 }
+        }
+    }
+
+    /// RFC 9000 §10.2.1, §10.2.3: while closing, CONNECTION_CLOSE in the highest level the peer
+    /// can read: 1-RTT once the handshake is complete, else Initial and Handshake (an
+    /// application close becomes APPLICATION_ERROR there, without its reason).
+    mutating func pollCloseTransmit(into buffer: UnsafeMutableRawBufferPointer, now: Instant) -> Transmit? {
+        guard var close, close.sendPending else { return nil }
+        close.sendPending = false
+        self.close = close
+        var limit = Swift.min(buffer.count, config.maxUDPPayloadSize)
+        if role == .server && !isAddressValidated { limit = Swift.min(limit, Swift.max(0, 3 * amplificationReceived - amplificationSent)) }
+        guard limit >= 64 else { return nil }
+        var writer = ByteWriter(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<limit]))
+        let useOneRTT = isHandshakeComplete && oneRTT != nil
+        var levels: [Int] = []
+        if useOneRTT {
+            levels = [2]
+        } else {
+            if !spaces[0].isDiscarded && spaces[0].localKeys != nil { levels.append(0) }
+            if !spaces[1].isDiscarded && spaces[1].localKeys != nil { levels.append(1) }
+        }
+        for (i, s) in levels.enumerated() {
+            let isLast = i == levels.count - 1
+            let padTo = isLast && levels.contains(0) && role == .client && limit >= Self.minimumInitialDatagramSize
+                ? Self.minimumInitialDatagramSize : nil
+            writeClosePacket(space: s, close: close, into: &writer, padTo: padTo)
+        }
+        let count = writer.bytesWritten
+        guard count > 0 else { return nil }
+        statsStorage.bytesSent += UInt64(count)
+        if role == .server && !isAddressValidated { amplificationSent += count }
+        return Transmit(destination: remoteAddress, count: count)
+    }
+
+    mutating func writeClosePacket(space s: Int, close: CloseState, into writer: inout ByteWriter, padTo: Int?) {
+        let tag = PacketCipher.tagByteCount
+        let packetNumber = spaces[s].nextPacketNumber
+        let start = writer.bytesWritten
+        let pnLength = 4
+        let isApplication = close.isApplication && s == 2
+        let code = close.isApplication && s != 2 ? TransportErrorCode.applicationError.rawValue : close.code
+        let reason = close.isApplication && s != 2 ? [] : Array(close.reason.prefix(Swift.max(0, writer.remainingCapacity - 96)))
+        do {
+            let layout: PacketLayout
+            if s == 2 {
+                layout = try PacketHeaderWriter.writeShortHeader(
+                    destination: cids.currentRemote, keyPhase: oneRTT!.keyPhase, packetNumber: packetNumber,
+                    packetNumberLength: pnLength, into: &writer)
+            } else {
+                layout = try writeLongHeader(type: s == 0 ? .initial : .handshake, packetNumber: packetNumber,
+                                             packetNumberLength: pnLength, into: &writer)
+            }
+            let payloadStart = writer.bytesWritten
+            let closeWritten: Result<Void, WireError> = reason.withUnsafeBytes { raw in
+                do throws(WireError) {
+                    return .success(try Frame.connectionClose(ConnectionCloseFrame(
+                        isApplicationError: isApplication, errorCode: code, frameType: isApplication ? 0 : close.frameType,
+                        reason: raw)).encode(to: &writer))
+                } catch { return .failure(error) }
+            }
+            try closeWritten.get()
+            var padding = Swift.max(0, PacketProtection.minimumPayloadLength(packetNumberLength: pnLength) - (writer.bytesWritten - payloadStart))
+            if let padTo { padding = Swift.max(padding, padTo - (writer.bytesWritten + tag)) }
+            padding = Swift.min(padding, Swift.max(0, writer.remainingCapacity - tag))
+            try writer.writeZeros(padding)
+            if layout.lengthOffset != nil { try PacketHeaderWriter.finishLongHeader(layout, tagByteCount: tag, writer: &writer) }
+            try writer.writeZeros(tag)
+            let end = writer.bytesWritten
+            let keys = s == 2 ? PacketKeys(packet: oneRTT!.local, header: oneRTT!.localHeader) : spaces[s].localKeys!
+            var sealed = true
+            writer.withWrittenBytes { raw in
+                do {
+                    try PacketProtection.seal(UnsafeMutableRawBufferPointer(rebasing: raw[start..<end]), layout: layout,
+                                              packetNumber: packetNumber, keys: keys)
+                } catch { sealed = false }
+            }
+            guard sealed else {
+                writer.truncate(to: start)
+                return
+            }
+            spaces[s].nextPacketNumber += 1
+            statsStorage.packetsSent += 1
+        } catch {
+            writer.truncate(to: start)
+        }
+    }
+}

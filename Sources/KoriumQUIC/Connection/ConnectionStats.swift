@@ -1,0 +1,30 @@
+/// Counters and estimates of one connection, for logs, the CLI and benchmarks.
+public struct ConnectionStats: Sendable, Hashable {
+    /// Packets sent (all spaces).
+    public var packetsSent: UInt64 = 0
+    /// Packets received and authenticated.
+    public var packetsReceived: UInt64 = 0
+    /// UDP payload bytes sent.
+    public var bytesSent: UInt64 = 0
+    /// UDP payload bytes received.
+    public var bytesReceived: UInt64 = 0
+    /// Packets declared lost (RFC 9002 §6.1).
+    public var packetsLost: UInt64 = 0
+    /// Packets dropped before processing (undecryptable, unknown connection ID, duplicate).
+    public var packetsDropped: UInt64 = 0
+    /// The smoothed RTT (RFC 9002 §5.3).
+    public var smoothedRTT: Duration = .zero
+    /// The minimum RTT seen.
+    public var minimumRTT: Duration = .zero
+    /// The congestion window in bytes.
+    public var congestionWindow: Int = 0
+    /// Bytes in flight.
+    public var bytesInFlight: Int = 0
+    /// Time from creation to handshake completion; nil while handshaking.
+    public var handshakeDuration: Duration?
+    /// Key updates performed (either side initiating).
+    public var keyUpdates: UInt64 = 0
+
+    /// Zeroed statistics.
+    public init() {}
+}
