@@ -3,14 +3,21 @@
 ///
 /// Frames may arrive out of order, overlap or repeat; bytes are copied once into the ring at
 /// their offset and handed to the reader in order. The ring holds at most ``capacity`` bytes
-/// beyond the read offset (the receive window), and at most ``maxRanges`` disjoint received
+/// beyond the read offset (the receive window), and at most ``rangeLimit`` disjoint received
 /// ranges. The ring is allocated lazily and doubles only when data lands beyond it (a stream
 /// that never receives much never pays for its whole window); once grown, frames do not
 /// allocate. Final-size rules of §4.5 give FINAL_SIZE_ERROR.
 public struct ReassemblyBuffer: Sendable {
-    /// Cap on disjoint received ranges; a frame that would exceed it is dropped (the peer
-    /// retransmits), which bounds work per frame.
+    /// Floor of the cap on disjoint received ranges; a frame that would exceed the cap is
+    /// dropped, which bounds work per frame.
     public static let maxRanges = 32
+    /// Window bytes per allowed gap: the cap grows with the window (``rangeLimit``), so a peer
+    /// sending full-size frames through heavy loss never hits it, while a peer spraying tiny
+    /// frames only stalls its own stream.
+    public static let bytesPerRange = 256
+
+    /// The cap on disjoint received ranges for the current capacity.
+    public var rangeLimit: Int { Swift.max(Self.maxRanges, capacity / Self.bytesPerRange) }
 
     /// The smallest ring allocated once data arrives.
     static let minimumAllocation = 4096
@@ -123,7 +130,7 @@ public struct ReassemblyBuffer: Sendable {
             merged = Swift.min(merged.lowerBound, received[last].lowerBound)..<Swift.max(merged.upperBound, received[last].upperBound)
             last += 1
         }
-        if first == last && received.count >= Self.maxRanges { return false }
+        if first == last && received.count >= rangeLimit { return false }
         received.replaceSubrange(first..<last, with: CollectionOfOne(merged))
         return true
     }

@@ -82,6 +82,8 @@ struct SendStream: Sendable {
         guard let first = acked.first, first.lowerBound <= buffer.base else { return false }
         acked.removeAll(below: first.upperBound)
         buffer.release(upTo: first.upperBound)
+        // Data Recvd: the storage is no longer needed even if the receiving part lives on.
+        if isTerminal { buffer.discard() }
         return true
     }
 

@@ -75,21 +75,27 @@ extension StreamsState {
             dataBlockedLimit = nil
             records.append(.dataBlocked)
         }
-        for bidirectional in [true, false] {
-            let limits = limits(bidirectional)
-            if limits.isMaxStreamsPending,
-               (try? Frame.maxStreams(bidirectional: bidirectional, maximum: limits.localMaximum).encode(to: &writer)) != nil {
-                updateLimits(bidirectional) {
-                    $0.isMaxStreamsPending = false
-                    $0.advertised = $0.localMaximum
-                }
-                records.append(.maxStreams(bidirectional: bidirectional))
+        writeLimitFrames(bidirectional: true, into: &writer, records: &records)
+        writeLimitFrames(bidirectional: false, into: &writer, records: &records)
+    }
+
+    /// MAX_STREAMS and STREAMS_BLOCKED for one direction.
+    mutating func writeLimitFrames(
+        bidirectional: Bool, into writer: inout ByteWriter, records: inout some RangeReplaceableCollection<StreamFrameRecord>
+    ) {
+        let limits = limits(bidirectional)
+        if limits.isMaxStreamsPending,
+           (try? Frame.maxStreams(bidirectional: bidirectional, maximum: limits.localMaximum).encode(to: &writer)) != nil {
+            updateLimits(bidirectional) {
+                $0.isMaxStreamsPending = false
+                $0.advertised = $0.localMaximum
             }
-            if let limit = limits.blockedLimit,
-               (try? Frame.streamsBlocked(bidirectional: bidirectional, limit: limit).encode(to: &writer)) != nil {
-                updateLimits(bidirectional) { $0.blockedLimit = nil }
-                records.append(.streamsBlocked(bidirectional: bidirectional))
-            }
+            records.append(.maxStreams(bidirectional: bidirectional))
+        }
+        if let limit = limits.blockedLimit,
+           (try? Frame.streamsBlocked(bidirectional: bidirectional, limit: limit).encode(to: &writer)) != nil {
+            updateLimits(bidirectional) { $0.blockedLimit = nil }
+            records.append(.streamsBlocked(bidirectional: bidirectional))
         }
     }
 

@@ -1,0 +1,179 @@
+import KoriumQUIC
+import KoriumWire
+import Testing
+
+@Suite("StreamsState: back-pressure, reset and stop-sending, limits, fairness, auto-tuning")
+struct StreamsStateBehaviourTests {
+    /// Runs the pair until nothing moves (bounded).
+    static func settle(_ pair: inout StreamsPair, rounds: Int = 500) {
+        for _ in 0..<rounds where pair.step() {}
+    }
+
+    @Test("back-pressure: write accepts only the send buffer's room; acknowledgements free it and signal .writable")
+    func backPressure() throws {
+        var pair = StreamsPair(seed: 1, sendBuffer: 4000)
+        let id = pair.client.openStream(bidirectional: true)!
+        #expect(try pair.client.write([UInt8](repeating: 7, count: 10_000), to: id) == 4000)
+        #expect(try pair.client.write([1], to: id) == 0)
+        #expect(pair.client.sendBufferedBytes(id) == 4000)
+        #expect(pair.client.drainEvents().isEmpty)
+        Self.settle(&pair)
+        #expect(pair.client.drainEvents() == [.writable(id)])
+        #expect(pair.client.sendBufferedBytes(id) == 0)
+        #expect(try pair.client.write([UInt8](repeating: 7, count: 10_000), to: id) == 4000)
+    }
+
+    @Test("flow control holds data back and DATA_BLOCKED / STREAM_DATA_BLOCKED are sent; reading releases it")
+    func flowControlBlocking() throws {
+        let small = StreamsPair.parameters(streams: 10, maxData: 3000, streamData: 2000)
+        var pair = StreamsPair(seed: 2, clientParameters: small, serverParameters: small, sendBuffer: 100_000,
+                               maxStreamWindow: 2000, maxConnectionWindow: 3000)
+        var blocked: [String] = []
+        pair.observer = { frame, fromClient in
+            guard fromClient else { return }
+            if case .dataBlocked(let limit) = frame { blocked.append("data \(limit)") }
+            if case .streamDataBlocked(_, let limit) = frame { blocked.append("stream \(limit)") }
+        }
+        let a = pair.client.openStream(bidirectional: true)!
+        let b = pair.client.openStream(bidirectional: true)!
+        #expect(try pair.client.write([UInt8](repeating: 1, count: 5000), to: a) == 5000)
+        Self.settle(&pair)
+        #expect(blocked == ["stream 2000"])
+        #expect(try pair.client.write([UInt8](repeating: 2, count: 5000), to: b) == 5000)
+        Self.settle(&pair)
+        #expect(blocked == ["stream 2000", "data 3000"])
+        var got = 0
+        for _ in 0..<100 {
+            got += try pair.server.read(a).0.count + pair.server.read(b).0.count
+            _ = pair.step()
+        }
+        #expect(got == 10_000)
+    }
+
+    @Test("reset: the peer sees .reset and resetByPeer with the final size agreed; writes after it fail")
+    func resetStream() throws {
+        var pair = StreamsPair(seed: 3)
+        let id = pair.client.openStream(bidirectional: true)!
+        #expect(try pair.client.write([UInt8](repeating: 1, count: 3000), to: id) == 3000)
+        _ = pair.step()
+        try pair.client.resetStream(id, errorCode: 77)
+        #expect(throws: StreamError.alreadyFinished) { try pair.client.write([1], to: id) }
+        #expect(throws: StreamError.alreadyFinished) { try pair.client.finish(id) }
+        Self.settle(&pair)
+        #expect(pair.server.drainEvents().contains(.reset(id, errorCode: 77)))
+        #expect(throws: StreamError.resetByPeer(errorCode: 77)) { try pair.server.read(id) }
+        // The server's own direction is still open: finish it and the stream disappears on both sides.
+        try pair.server.finish(id)
+        Self.settle(&pair)
+        #expect(try pair.client.read(id).1)
+        Self.settle(&pair)
+        #expect(pair.client.streamCount == 0 && pair.server.streamCount == 0)
+    }
+
+    @Test("STOP_SENDING: the sender resets with the same code (§3.5) and reports .stopSending; the reader's data is discarded")
+    func stopSending() throws {
+        var pair = StreamsPair(seed: 4)
+        var resets: [(UInt64, UInt64)] = []
+        pair.observer = { frame, fromClient in
+            if fromClient, case .resetStream(_, let code, let finalSize) = frame { resets.append((code, finalSize)) }
+        }
+        let id = pair.client.openStream(bidirectional: false)!
+        #expect(try pair.client.write([UInt8](repeating: 1, count: 1500), to: id) == 1500)
+        Self.settle(&pair)
+        try pair.server.stopSending(id, errorCode: 5)
+        #expect(throws: StreamError.notReadable) { try pair.server.read(id) }
+        Self.settle(&pair)
+        #expect(pair.client.drainEvents() == [.stopSending(id, errorCode: 5)])
+        #expect(resets.count == 1 && resets[0] == (5, 1500))
+        // The reset ended both parts: nothing is left on either side.
+        #expect(pair.client.streamCount == 0 && pair.server.streamCount == 0)
+        #expect(throws: StreamError.unknownStream) { try pair.client.write([1], to: id) }
+    }
+
+    @Test("write after STOP_SENDING reports stoppedByPeer while the reset is unacknowledged")
+    func stoppedByPeer() throws {
+        var client = StreamsStateErrorTests.fresh(.client)
+        let id = client.openStream(bidirectional: true)!
+        try client.onStopSending(streamID: id.rawValue, errorCode: 9)
+        #expect(throws: StreamError.stoppedByPeer(errorCode: 9)) { try client.write([1], to: id) }
+        #expect(client.drainEvents() == [.stopSending(id, errorCode: 9)])
+    }
+
+    @Test("a frame on a higher stream opens all lower ones of its type (§3.2)")
+    func implicitOpening() throws {
+        var server = StreamsStateErrorTests.fresh(.server, streams: 10)
+        try deliverStream(&server, id: StreamID(index: 3, initiator: .client, isBidirectional: false).rawValue, [1])
+        let opened = (0..<4).map { StreamEvent.opened(StreamID(index: $0, initiator: .client, isBidirectional: false)) }
+        #expect(server.drainEvents() == opened + [.readable(StreamID(index: 3, initiator: .client, isBidirectional: false))])
+        #expect(server.streamCount == 4)
+        try deliverStream(&server, id: StreamID(index: 1, initiator: .client, isBidirectional: false).rawValue, [1])
+        #expect(server.streamCount == 4)
+    }
+
+    @Test("stream limits: openStream fails at the peer's limit, STREAMS_BLOCKED goes out, closing streams brings MAX_STREAMS and .streamsAvailable")
+    func streamLimits() throws {
+        let p = StreamsPair.parameters(streams: 2)
+        var pair = StreamsPair(seed: 5, clientParameters: p, serverParameters: p)
+        var frames: [String] = []
+        pair.observer = { frame, fromClient in
+            if case .streamsBlocked(let bidi, let limit) = frame, fromClient { frames.append("blocked \(bidi) \(limit)") }
+            if case .maxStreams(let bidi, let maximum) = frame, !fromClient { frames.append("max \(bidi) \(maximum)") }
+        }
+        let a = pair.client.openStream(bidirectional: false)!
+        let b = pair.client.openStream(bidirectional: false)!
+        #expect(pair.client.openStream(bidirectional: false) == nil)
+        Self.settle(&pair)
+        #expect(frames == ["blocked false 2"])
+        try pair.client.finish(a)
+        try pair.client.finish(b)
+        Self.settle(&pair)
+        for event in pair.server.drainEvents() { if case .readable(let id) = event { #expect(try pair.server.read(id).1) } }
+        Self.settle(&pair)
+        // Both slots freed before the next packet: one MAX_STREAMS carries the new limit.
+        #expect(frames == ["blocked false 2", "max false 4"])
+        #expect(pair.client.drainEvents() == [.streamsAvailable(bidirectional: false)])
+        #expect(pair.client.openStream(bidirectional: false) != nil)
+    }
+
+    @Test("fairness: streams with pending data share packets round-robin")
+    func roundRobin() throws {
+        var pair = StreamsPair(seed: 6, sendBuffer: 100_000)
+        let ids = (0..<3).map { _ in pair.client.openStream(bidirectional: true)! }
+        for id in ids { #expect(try pair.client.write([UInt8](repeating: 1, count: 12_000), to: id) == 12_000) }
+        var order: [UInt64] = []
+        for _ in 0..<6 {
+            let packet = pair.makePacket(fromClient: true)!
+            for record in packet.records { if case .stream(let id, _, _, _) = record { order.append(id.rawValue) } }
+        }
+        #expect(order == [0, 4, 8, 0, 4, 8])
+    }
+
+    @Test("a fast reader makes the receive window grow (auto-tuning), capped by the configured maximum")
+    func autoTuning() throws {
+        var pair = StreamsPair(seed: 7, sendBuffer: 1 << 20, maxStreamWindow: 128 * 1024, maxConnectionWindow: 1 << 20)
+        var increments: [UInt64] = []
+        var last: UInt64 = 16 * 1024
+        pair.observer = { frame, fromClient in
+            if !fromClient, case .maxStreamData(_, let maximum) = frame, maximum > last {
+                increments.append(maximum - last)
+                last = maximum
+            }
+        }
+        let id = pair.client.openStream(bidirectional: false)!
+        let data = [UInt8](repeating: 3, count: 1 << 20)
+        var written = 0, read = 0
+        while read < data.count {
+            if written < data.count {
+                written += try pair.client.write(Array(data[written...]), to: id)
+                if written == data.count { try pair.client.finish(id) }
+            }
+            // Not known to the server until its first frame arrives; gone once the FIN is read.
+            read += (try? pair.server.read(id, max: 1 << 20))?.0.count ?? 0
+            _ = pair.step(burst: 64)
+        }
+        #expect(read == data.count)
+        // The window doubled from 16 KiB up to the 128 KiB cap, never beyond.
+        #expect(increments.contains { $0 > 16 * 1024 })
+        #expect(increments.allSatisfy { $0 <= 128 * 1024 })
+    }
+}
