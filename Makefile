@@ -11,8 +11,9 @@ KORIUM := .build/debug/korium
 
 .PHONY: setup demo test build unit vectors fuzz-smoke fuzz bench ct-check sim-bench clean
 
-## setup: install whatever a fresh Debian machine lacks (idempotent).
-setup: .setup-stamp
+## setup: install whatever a fresh Debian machine lacks (idempotent): the build's C libraries, the
+## project .venv (cryptography, aioquic), and the interop peers (quinn-peer, ngtcp2, tshark, certs).
+setup: .setup-stamp interop-peers
 .setup-stamp: Makefile
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
@@ -62,6 +63,8 @@ sim-bench: setup
 	$(SWIFT) build -c release --product korium
 	.build/release/korium sim flood --nodes 100000 --seed 1 --quiet
 	.build/release/korium sim flood --nodes 10000 --seed 1 --broadcasts 100 --interval 0.5 --quiet
+
+include Tests/Interop/peers.mk
 
 clean:
 	rm -rf .build Fuzz/.build Benchmarks/.build .setup-stamp
