@@ -39,12 +39,13 @@ let package = Package(
         .target(name: "KoriumGossipSim", dependencies: ["KoriumGossip", "KoriumSim", "KoriumCrypto"]),
         .target(name: "KoriumQUIC", dependencies: ["KoriumTLS", "KoriumCrypto", "KoriumWire"]),
         .target(name: "KoriumIO", dependencies: ["CKoriumSys", "KoriumWire"]),
+        .target(name: "KoriumNetem", dependencies: ["KoriumSim", "KoriumIO"]),
 
         .executableTarget(
             name: "KoriumCLI",
             dependencies: [
                 "KoriumCrypto", "KoriumWire", "KoriumTLS", "KoriumSim", "KoriumFROST", "KoriumDHT", "KoriumDHTSim",
-                "KoriumGossip", "KoriumGossipSim", "KoriumQUIC", "KoriumIO",
+                "KoriumGossip", "KoriumGossipSim", "KoriumQUIC", "KoriumIO", "KoriumNetem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -59,6 +60,7 @@ let package = Package(
         .testTarget(
             name: "KoriumQUICTests", dependencies: ["KoriumQUIC", "KoriumSim", "KoriumTLS", "KoriumCrypto", "KoriumWire"]),
         .testTarget(name: "KoriumIOTests", dependencies: ["KoriumIO"]),
+        .testTarget(name: "KoriumNetemTests", dependencies: ["KoriumNetem", "KoriumSim", "KoriumIO"]),
         .testTarget(name: "KoriumCLITests", dependencies: ["KoriumCLI"]),
     ]
 )

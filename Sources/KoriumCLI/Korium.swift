@@ -14,6 +14,7 @@ struct Korium: AsyncParsableCommand {
             TLSBenchCommand.self,
             CTCheckCommand.self,
             IOBenchCommand.self,
+            NetemProxyCommand.self,
         ]
     )
 }

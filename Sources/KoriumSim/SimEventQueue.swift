@@ -1,8 +1,8 @@
 /// One scheduled event: 40 bytes, no references, so the queue is a flat array.
 @usableFromInline
-struct SimEvent {
+struct SimEvent: Sendable {
     @usableFromInline
-    enum Kind: UInt8 {
+    enum Kind: UInt8, Sendable {
         /// A message arrives: `aux` = slab slot, `source` = sender.
         case deliver = 1
         /// A core's timer: `payload` = token, `aux` = incarnation when set.
@@ -48,7 +48,7 @@ struct SimEvent {
 /// halve the depth of a binary heap, so a pop touches fewer cache lines (the children of one
 /// node are adjacent: 160 bytes).
 @usableFromInline
-struct SimEventQueue {
+struct SimEventQueue: Sendable {
     @usableFromInline var heap: ContiguousArray<SimEvent> = []
     @usableFromInline var nextSeq: UInt64 = 0
 

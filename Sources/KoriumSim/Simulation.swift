@@ -510,39 +510,28 @@ public final class Simulation<Node: SimNode> {
             _stats.droppedIntercepted &+= 1
             return
         }
-        if linkRandom.chance(profile.loss) {
-            _stats.droppedLoss &+= 1
-            return
-        }
-        var depart = clock
+        var tat: Int64 = 0
         if profile.bandwidthBitsPerSecond > 0 {
             if uplinkFree.count < nodes.count { uplinkFree += [Int64](repeating: 0, count: nodes.count - uplinkFree.count) }
-            let start = max(clock, uplinkFree[s])
-            let bps = Double(profile.bandwidthBitsPerSecond)
-            let backlogBytes = Double(start - clock) * bps / 8e9
-            if backlogBytes + Double(size) > Double(profile.queueCapacityBytes) {
-                _stats.droppedQueue &+= 1
-                return
-            }
-            let tx = Int64((Double(size) * 8e9 / bps).rounded(.up))
-            uplinkFree[s] = start + tx
-            depart = start + tx
+            tat = uplinkFree[s]
         }
-        let base = depart &+ topology.oneWayDelay(from: SimNodeID(index: s), to: destination).nanoseconds
-            &+ profile.extraDelay.nanoseconds
-        var at = base &+ profile.sampleJitter(&linkRandom)
-        if linkRandom.chance(profile.reorder) {
-            at &+= profile.reorderDelay.nanoseconds
-            _stats.reordered &+= 1
-        }
+        let pathDelay = topology.oneWayDelay(from: SimNodeID(index: s), to: destination).nanoseconds
         let wire = Int32(clamping: size)
-        if linkRandom.chance(profile.duplicate) {
-            _stats.duplicated &+= 1
-            enqueueDelivery(at: at, msg, source: s, destination: d, size: wire)
-            let again = base &+ profile.sampleJitter(&linkRandom)
-            enqueueDelivery(at: again, consume msg, source: s, destination: d, size: wire)
-        } else {
-            enqueueDelivery(at: at, consume msg, source: s, destination: d, size: wire)
+        switch profile.decide(size: size, now: clock, pathDelay: pathDelay, uplinkTAT: &tat, random: &linkRandom) {
+        case .lost:
+            _stats.droppedLoss &+= 1
+        case .queueFull:
+            _stats.droppedQueue &+= 1
+        case .deliver(let at, let duplicateAt, let reordered):
+            if profile.bandwidthBitsPerSecond > 0 { uplinkFree[s] = tat }
+            if reordered { _stats.reordered &+= 1 }
+            if let again = duplicateAt {
+                _stats.duplicated &+= 1
+                enqueueDelivery(at: at, msg, source: s, destination: d, size: wire)
+                enqueueDelivery(at: again, consume msg, source: s, destination: d, size: wire)
+            } else {
+                enqueueDelivery(at: at, consume msg, source: s, destination: d, size: wire)
+            }
         }
     }
 
