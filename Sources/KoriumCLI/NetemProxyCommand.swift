@@ -3,6 +3,10 @@ import Glibc
 import KoriumIO
 import KoriumNetem
 import KoriumSim
+import Synchronization
+
+/// The signal that asked `korium netem-proxy` to stop (0 while running).
+let netemStopSignal = Atomic<Int32>(0)
 
 /// `korium netem-proxy`: a seeded, scriptable userspace UDP impairment proxy for loopback
 /// interop tests (this kernel has no netem qdisc). Clients send to `--listen`; the proxy
@@ -81,28 +85,20 @@ struct NetemProxyCommand: ParsableCommand {
     func run() throws {
         let configuration = try makeConfiguration()
         let limit = try duration.map { try ImpairmentScript.parseDuration(Substring($0)) }
-        // Block SIGINT/SIGTERM before the loop thread starts (it inherits the mask), then wait for them here.
-        var signals = sigset_t()
-        sigemptyset(&signals)
-        sigaddset(&signals, SIGINT)
-        sigaddset(&signals, SIGTERM)
-        pthread_sigmask(SIG_BLOCK, &signals, nil)
+        // The async main may run this on any thread, so a handler (not a blocked mask) catches the
+        // signals; it only stores the number in an atomic (async-signal-safe: lock-free).
+        netemStopSignal.store(0, ordering: .relaxed)
+        signal(SIGINT) { netemStopSignal.store($0, ordering: .relaxed) }
+        signal(SIGTERM) { netemStopSignal.store($0, ordering: .relaxed) }
         let proxy = try NetemProxy(configuration)
         let loop = try EventLoop()
         try proxy.start(on: loop)
         print("netem-proxy listening on \(proxy.listenAddress) server \(configuration.server) seed \(configuration.seed)")
         fflush(nil)  // all output streams (stdout itself is not concurrency-safe to name)
         let end = limit.map { ContinuousClock.now + $0.duration }
-        while true {
-            var wait = timespec(tv_sec: 1, tv_nsec: 0)
-            if let end {
-                let left = end - ContinuousClock.now
-                if left <= .zero { break }
-                let (s, atto) = left.components
-                wait = timespec(tv_sec: min(Int(s), 1), tv_nsec: s >= 1 ? 0 : Int(atto / 1_000_000_000))
-            }
-            let got = sigtimedwait(&signals, nil, &wait)
-            if got == SIGINT || got == SIGTERM { break }
+        while netemStopSignal.load(ordering: .relaxed) == 0 {
+            if let end, ContinuousClock.now >= end { break }
+            usleep(20_000)
         }
         loop.shutdown()
         print(proxy.stats.line)
