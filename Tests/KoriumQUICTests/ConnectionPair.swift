@@ -126,10 +126,15 @@ struct ConnectionPair {
     }
 
     /// Runs until nothing is in flight and no timer is due before `limit` from now.
-    mutating func run(for limit: Duration = .seconds(10), stopWhen: (ConnectionPair) -> Bool = { _ in false }) throws {
+    mutating func run(
+        for limit: Duration = .seconds(10), step: (inout ConnectionPair) -> Void = { _ in },
+        stopWhen: (ConnectionPair) -> Bool = { _ in false }
+    ) throws {
         let end = now + limit
         flush()
-        for _ in 0..<1_000_000 {
+        for _ in 0..<2_000_000 {
+            step(&self)
+            flush()
             if stopWhen(self) { return }
             // Next event: earliest arrival or timer.
             var next: Instant? = inFlight.map(\.at).min()

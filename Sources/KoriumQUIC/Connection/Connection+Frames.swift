@@ -101,6 +101,8 @@ extension Connection {
             spaces[space.rawValue].received.onAckFrameAcknowledged(largestAcknowledged: largest)
         case .retireConnectionID:
             cids.onRetirementAcknowledged()
+        case .stream(let record):
+            streams.onAcked(record)
         case .crypto, .handshakeDone, .newConnectionID, .unreliable:
             break
         }
@@ -127,6 +129,8 @@ extension Connection {
                     }
                 case .retireConnectionID(let sequence):
                     cids.pendingRetirements.append(sequence)
+                case .stream(let record):
+                    streams.onLost(record)
                 case .ack, .unreliable:
                     break
                 }

@@ -85,6 +85,7 @@ extension Connection {
 
     mutating func applyPeerParameters(_ params: TransportParameters) {
         peerParameters = params
+        streams.applyPeerParameters(params)
         cids.peerLimit = params.activeConnectionIDLimit
         recovery.setMaxAckDelay(.milliseconds(Int64(clamping: params.maxAckDelay)))
         if role == .client, let token = params.statelessResetToken { cids.setRemoteResetToken(token) }

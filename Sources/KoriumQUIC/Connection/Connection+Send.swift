@@ -67,19 +67,19 @@ extension Connection {
             padTo = Self.minimumInitialDatagramSize
         }
 
-        var writer = ByteWriter(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<limit]))
+        let datagram = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<limit])
+        var count = 0
         var sentHandshake = false
         var datagramElicits = false
         for s in 0...last {
             let wanted = s == 0 ? wants.0 : (s == 1 ? wants.1 : wants.2)
             guard wanted else { continue }
-            let elicited = writePacket(space: s, into: &writer, mayElicit: mayElicit, padTo: s == last ? padTo : nil, now: now)
-            if let elicited {
-                datagramElicits = datagramElicits || elicited
-                if s == 1 { sentHandshake = true }
-            }
+            guard let (size, elicited) = writePacket(space: s, datagram: datagram, offset: count, mayElicit: mayElicit,
+                                                     padTo: s == last ? padTo : nil, now: now) else { continue }
+            count += size
+            datagramElicits = datagramElicits || elicited
+            if s == 1 { sentHandshake = true }
         }
-        let count = writer.bytesWritten
         guard count > 0 else { return nil }
         statsStorage.bytesSent += UInt64(count)
         if role == .server && !isAddressValidated { amplificationSent += count }
@@ -116,29 +116,30 @@ extension Connection {
             || !cids.pendingNewIDs.isEmpty || !cids.pendingRetirements.isEmpty || streamsHavePendingFrames
     }
 
-    /// Writes one protected packet of space `s`. Returns whether it is ack-eliciting, or nil if
-    /// nothing was written.
-    mutating func writePacket(space s: Int, into writer: inout ByteWriter, mayElicit: Bool, padTo: Int?, now: Instant) -> Bool? {
+    /// Writes one protected packet of space `s` at `offset` in `datagram`. Returns its size and
+    /// whether it is ack-eliciting, or nil if nothing was written. The payload writer stops 16
+    /// bytes short of the datagram's end so the AEAD tag always fits.
+    mutating func writePacket(
+        space s: Int, datagram: UnsafeMutableRawBufferPointer, offset: Int, mayElicit: Bool, padTo: Int?, now: Instant
+    ) -> (Int, Bool)? {
         let tag = PacketCipher.tagByteCount
+        // Room for a header, a minimal payload and the tag, or give up on this packet.
+        guard datagram.count - offset >= 64 else { return nil }
+        var writer = ByteWriter(into: UnsafeMutableRawBufferPointer(rebasing: datagram[offset..<(datagram.count - tag)]))
         let packetNumber = spaces[s].nextPacketNumber
         let spaceID = spaces[s].id
         let pnLength = PacketNumber.encodedLength(of: packetNumber, largestAcknowledged: recovery.largestAcknowledged(space: spaceID))
-        let start = writer.bytesWritten
-        // Room for header + minimal payload + tag, or give up on this packet.
-        guard writer.remainingCapacity >= 64 else { return nil }
         let layout: PacketLayout
         do {
-            switch s {
-            case 0, 1:
-                let type: PacketType = s == 0 ? .initial : .handshake
-                layout = try writeLongHeader(type: type, packetNumber: packetNumber, packetNumberLength: pnLength, into: &writer)
-            default:
+            if s == 2 {
                 layout = try PacketHeaderWriter.writeShortHeader(
                     destination: cids.currentRemote, keyPhase: oneRTT!.keyPhase, packetNumber: packetNumber,
                     packetNumberLength: pnLength, into: &writer)
+            } else {
+                layout = try writeLongHeader(type: s == 0 ? .initial : .handshake, packetNumber: packetNumber,
+                                             packetNumberLength: pnLength, into: &writer)
             }
         } catch {
-            writer.truncate(to: start)
             return nil
         }
         spaces[s].sent.beginPacket(packetNumber)
@@ -147,26 +148,17 @@ extension Connection {
 
         // ACK first: it is what the peer's recovery waits for.
         if spaces[s].received.hasNewPackets {
-            let before = writer.bytesWritten
             let largest = spaces[s].received.largestReceived ?? 0
             do {
                 try spaces[s].received.writeAck(now: now, ackDelayExponent: localParameters.ackDelayExponent, to: &writer)
-                if writer.remainingCapacity < tag {
-                    writer.truncate(to: before)
-                } else {
-                    spaces[s].sent.append(.ack(largest: largest))
-                }
-            } catch {
-                writer.truncate(to: before)
-            }
+                spaces[s].sent.append(.ack(largest: largest))
+            } catch {}
         }
         if mayElicit {
-            if s == 2 {
-                elicits = writeApplicationFrames(into: &writer, now: now) || elicits
-            }
+            if s == 2 { elicits = writeApplicationFrames(into: &writer, now: now) }
             // CRYPTO data (new or lost).
-            while writer.remainingCapacity - tag > Self.cryptoFrameOverhead + 16 {
-                let room = writer.remainingCapacity - tag - Self.cryptoFrameOverhead
+            while writer.remainingCapacity > Self.cryptoFrameOverhead + 16 {
+                let room = writer.remainingCapacity - Self.cryptoFrameOverhead
                 guard let range = spaces[s].crypto.nextChunk(maxLength: room) else { break }
                 var ok = true
                 spaces[s].crypto.bytes(range) { data in
@@ -182,68 +174,55 @@ extension Connection {
             // RFC 9002 §6.2.4: a probe must be ack-eliciting; PING when there is nothing else.
             if spaces[s].probesDue > 0 {
                 spaces[s].probesDue -= 1
-                if !elicits, writer.remainingCapacity - tag >= 1 {
-                    do {
-                        try Frame.ping.encode(to: &writer)
-                        spaces[s].sent.append(.unreliable)
-                        elicits = true
-                    } catch {}
+                if !elicits, (try? Frame.ping.encode(to: &writer)) != nil {
+                    spaces[s].sent.append(.unreliable)
+                    elicits = true
                 }
             }
         }
-        var payloadLength = writer.bytesWritten - payloadStart
+        let payloadLength = writer.bytesWritten - payloadStart
         guard payloadLength > 0 else {
-            writer.truncate(to: start)
             spaces[s].sent.cancelLastPacket()
             return nil
         }
         // Padding: to 1200 bytes for Initial datagrams, and enough for the header-protection sample.
         var padding = Swift.max(0, PacketProtection.minimumPayloadLength(packetNumberLength: pnLength) - payloadLength)
-        if let padTo {
-            padding = Swift.max(padding, padTo - (writer.bytesWritten + tag))
-        }
-        padding = Swift.min(padding, Swift.max(0, writer.remainingCapacity - tag))
-        if padding > 0 {
-            do { try writer.writeZeros(padding) } catch {}
-            payloadLength += padding
-        }
-        do {
-            if layout.lengthOffset != nil { try PacketHeaderWriter.finishLongHeader(layout, tagByteCount: tag, writer: &writer) }
-            try writer.writeZeros(tag)
-        } catch {
-            writer.truncate(to: start)
-            spaces[s].sent.cancelLastPacket()
-            return nil
-        }
-        let end = writer.bytesWritten
-        let keys: PacketKeys
-        if s == 2 {
-            keys = PacketKeys(packet: oneRTT!.local, header: oneRTT!.localHeader)
-        } else {
-            keys = spaces[s].localKeys!
-        }
-        var sealed = true
-        writer.withWrittenBytes { raw in
-            do {
-                try PacketProtection.seal(UnsafeMutableRawBufferPointer(rebasing: raw[start..<end]), layout: layout,
-                                          packetNumber: packetNumber, keys: keys)
-            } catch {
-                sealed = false
-            }
-        }
-        guard sealed else {
-            writer.truncate(to: start)
+        if let padTo { padding = Swift.max(padding, padTo - (offset + writer.bytesWritten + tag)) }
+        padding = Swift.min(padding, writer.remainingCapacity)
+        if padding > 0 { _ = try? writer.writeZeros(padding) }
+        guard let size = seal(&writer, layout: layout, space: s, packetNumber: packetNumber, datagram: datagram, offset: offset) else {
             spaces[s].sent.cancelLastPacket()
             return nil
         }
         spaces[s].nextPacketNumber += 1
         let inFlight = elicits || padding > 0
-        recovery.onPacketSent(SentPacket(packetNumber: packetNumber, timeSent: now, sentBytes: end - start,
+        recovery.onPacketSent(SentPacket(packetNumber: packetNumber, timeSent: now, sentBytes: size,
                                          isAckEliciting: elicits, isInFlight: inFlight), space: spaceID, now: now)
         statsStorage.packetsSent += 1
         if elicits { idle.onAckElicitingSent(now: now) }
         if s == 2 { onOneRTTPacketSent(packetNumber) }
-        return elicits
+        return (size, elicits)
+    }
+
+    /// Finishes the header, then encrypts the packet in place with the tag after the payload
+    /// (RFC 9001 §5.3, §5.4). Returns the packet's size.
+    mutating func seal(
+        _ writer: inout ByteWriter, layout: PacketLayout, space s: Int, packetNumber: UInt64,
+        datagram: UnsafeMutableRawBufferPointer, offset: Int
+    ) -> Int? {
+        let tag = PacketCipher.tagByteCount
+        if layout.lengthOffset != nil {
+            do { try PacketHeaderWriter.finishLongHeader(layout, tagByteCount: tag, writer: &writer) } catch { return nil }
+        }
+        let size = writer.bytesWritten + tag
+        let keys = s == 2 ? PacketKeys(packet: oneRTT!.local, header: oneRTT!.localHeader) : spaces[s].localKeys!
+        do {
+            try PacketProtection.seal(UnsafeMutableRawBufferPointer(rebasing: datagram[offset..<(offset + size)]),
+                                      layout: layout, packetNumber: packetNumber, keys: keys)
+        } catch {
+            return nil
+        }
+        return size
     }
 
     /// An Initial or Handshake header with our connection IDs (and, client Initial, the token).
@@ -261,16 +240,9 @@ extension Connection {
 
     /// Application-space frames other than ACK and CRYPTO; returns whether any was written.
     mutating func writeApplicationFrames(into writer: inout ByteWriter, now: Instant) -> Bool {
-        let tag = PacketCipher.tagByteCount
         var wrote = false
         func put(_ frame: Frame, _ record: SentFrame, _ writer: inout ByteWriter, _ log: inout SentPacketLog) -> Bool {
-            guard writer.remainingCapacity > tag else { return false }
-            let before = writer.bytesWritten
             do { try frame.encode(to: &writer) } catch { return false }
-            guard writer.remainingCapacity >= tag else {
-                writer.truncate(to: before)
-                return false
-            }
             log.append(record)
             return true
         }
@@ -334,7 +306,7 @@ extension Connection {
         var limit = Swift.min(buffer.count, config.maxUDPPayloadSize)
         if role == .server && !isAddressValidated { limit = Swift.min(limit, Swift.max(0, 3 * amplificationReceived - amplificationSent)) }
         guard limit >= 64 else { return nil }
-        var writer = ByteWriter(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<limit]))
+        let datagram = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<limit])
         let useOneRTT = isHandshakeComplete && oneRTT != nil
         var levels: [Int] = []
         if useOneRTT {
@@ -343,23 +315,25 @@ extension Connection {
             if !spaces[0].isDiscarded && spaces[0].localKeys != nil { levels.append(0) }
             if !spaces[1].isDiscarded && spaces[1].localKeys != nil { levels.append(1) }
         }
+        var count = 0
         for (i, s) in levels.enumerated() {
             let isLast = i == levels.count - 1
             let padTo = isLast && levels.contains(0) && role == .client && limit >= Self.minimumInitialDatagramSize
                 ? Self.minimumInitialDatagramSize : nil
-            writeClosePacket(space: s, close: close, into: &writer, padTo: padTo)
+            count += writeClosePacket(space: s, close: close, datagram: datagram, offset: count, padTo: padTo)
         }
-        let count = writer.bytesWritten
         guard count > 0 else { return nil }
         statsStorage.bytesSent += UInt64(count)
         if role == .server && !isAddressValidated { amplificationSent += count }
         return Transmit(destination: remoteAddress, count: count)
     }
 
-    mutating func writeClosePacket(space s: Int, close: CloseState, into writer: inout ByteWriter, padTo: Int?) {
+    /// Writes one packet carrying CONNECTION_CLOSE; returns its size (0 if it did not fit).
+    mutating func writeClosePacket(space s: Int, close: CloseState, datagram: UnsafeMutableRawBufferPointer, offset: Int, padTo: Int?) -> Int {
         let tag = PacketCipher.tagByteCount
+        guard datagram.count - offset >= 64 else { return 0 }
+        var writer = ByteWriter(into: UnsafeMutableRawBufferPointer(rebasing: datagram[offset..<(datagram.count - tag)]))
         let packetNumber = spaces[s].nextPacketNumber
-        let start = writer.bytesWritten
         let pnLength = 4
         let isApplication = close.isApplication && s == 2
         let code = close.isApplication && s != 2 ? TransportErrorCode.applicationError.rawValue : close.code
@@ -384,28 +358,16 @@ extension Connection {
             }
             try closeWritten.get()
             var padding = Swift.max(0, PacketProtection.minimumPayloadLength(packetNumberLength: pnLength) - (writer.bytesWritten - payloadStart))
-            if let padTo { padding = Swift.max(padding, padTo - (writer.bytesWritten + tag)) }
-            padding = Swift.min(padding, Swift.max(0, writer.remainingCapacity - tag))
-            try writer.writeZeros(padding)
-            if layout.lengthOffset != nil { try PacketHeaderWriter.finishLongHeader(layout, tagByteCount: tag, writer: &writer) }
-            try writer.writeZeros(tag)
-            let end = writer.bytesWritten
-            let keys = s == 2 ? PacketKeys(packet: oneRTT!.local, header: oneRTT!.localHeader) : spaces[s].localKeys!
-            var sealed = true
-            writer.withWrittenBytes { raw in
-                do {
-                    try PacketProtection.seal(UnsafeMutableRawBufferPointer(rebasing: raw[start..<end]), layout: layout,
-                                              packetNumber: packetNumber, keys: keys)
-                } catch { sealed = false }
-            }
-            guard sealed else {
-                writer.truncate(to: start)
-                return
+            if let padTo { padding = Swift.max(padding, padTo - (offset + writer.bytesWritten + tag)) }
+            try writer.writeZeros(Swift.min(padding, writer.remainingCapacity))
+            guard let size = seal(&writer, layout: layout, space: s, packetNumber: packetNumber, datagram: datagram, offset: offset) else {
+                return 0
             }
             spaces[s].nextPacketNumber += 1
             statsStorage.packetsSent += 1
+            return size
         } catch {
-            writer.truncate(to: start)
+            return 0
         }
     }
 }

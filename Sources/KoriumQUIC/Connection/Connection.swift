@@ -28,6 +28,10 @@ public struct Connection: Sendable {
     public let version: UInt32
 
     var tls: TLSSession
+    /// The stream layer.
+    var streams: StreamsState
+    /// Scratch for the stream records of one packet.
+    var streamRecords: [StreamFrameRecord] = []
     /// The level TLS currently writes at.
     var tlsWriteLevel: EncryptionLevel = .initial
     var oneRTT: OneRTTKeys?
@@ -133,6 +137,9 @@ public struct Connection: Sendable {
         params.statelessResetToken = nil
         params.activeConnectionIDLimit = Swift.max(2, params.activeConnectionIDLimit)
         localParameters = params
+        streams = StreamsState(role: .client, local: params, maxStreamReceiveWindow: config.maxStreamReceiveWindow,
+                               maxConnectionReceiveWindow: config.maxConnectionReceiveWindow,
+                               streamSendBufferSize: config.streamSendBufferSize)
         recovery = RecoveryState(role: .client, algorithm: config.congestion, maxDatagramSize: config.maxUDPPayloadSize)
         pacer = Pacer(maxDatagramSize: config.maxUDPPayloadSize)
         tls = TLSSession(client: config.tls, transportParameters: Self.encode(params), now: config.unixTime())
@@ -174,6 +181,9 @@ public struct Connection: Sendable {
         params.statelessResetToken = first.token
         params.activeConnectionIDLimit = Swift.max(2, params.activeConnectionIDLimit)
         localParameters = params
+        streams = StreamsState(role: .server, local: params, maxStreamReceiveWindow: config.maxStreamReceiveWindow,
+                               maxConnectionReceiveWindow: config.maxConnectionReceiveWindow,
+                               streamSendBufferSize: config.streamSendBufferSize)
         recovery = RecoveryState(role: .server, algorithm: config.congestion, maxDatagramSize: config.maxUDPPayloadSize)
         pacer = Pacer(maxDatagramSize: config.maxUDPPayloadSize)
         tls = TLSSession(server: config.tls, transportParameters: Self.encode(params), now: config.unixTime())
@@ -187,6 +197,7 @@ public struct Connection: Sendable {
         lostScratch.reserveCapacity(256)
         pathResponses.reserveCapacity(Self.maxPendingPathResponses)
         events.reserveCapacity(16)
+        streamRecords.reserveCapacity(64)
     }
 
     /// PATH_RESPONSE frames queued at most (RFC 9000 §9.3.3 lets a flood of challenges be dropped).
@@ -238,6 +249,7 @@ public struct Connection: Sendable {
 
     /// The next event, if any.
     public mutating func pollEvent() -> ConnectionEvent? {
+        drainStreamEvents()
         guard !events.isEmpty else { return nil }
         let event = events.removeFirst()
         if case .datagramReceived = event { receivedDatagramCount -= 1 }

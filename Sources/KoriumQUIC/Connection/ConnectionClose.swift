@@ -55,6 +55,7 @@ extension Connection {
     mutating func enterClosing(_ state: CloseState, now: Instant) {
         close = state
         self.state = .closing
+        streams.onConnectionClosed()
         closeDeadline = now + closingPeriod
         pacingDeadline = nil
     }
@@ -68,6 +69,7 @@ extension Connection {
             close!.sendPending = false
         }
         state = .draining
+        streams.onConnectionClosed()
         closeDeadline = now + closingPeriod
     }
 
@@ -76,6 +78,7 @@ extension Connection {
     mutating func closeImmediately(_ error: ConnectionError) {
         if case .closed = state { return }
         state = .closed(error)
+        streams.onConnectionClosed()
         closeDeadline = nil
         emit(.closed(error))
     }
