@@ -72,8 +72,8 @@ fn fail(message: &str) -> ! {
 
 fn parse_hex(text: &str) -> Vec<u8> {
     let text = text.trim();
-    if text.len() % 2 != 0 {
-        fail("hex key has odd length");
+    if text.len() % 2 != 0 || !text.is_ascii() {
+        fail("bad hex key");
     }
     (0..text.len())
         .step_by(2)
@@ -237,13 +237,49 @@ fn key_log(o: &Options) -> Option<Arc<dyn rustls::KeyLog>> {
     }
 }
 
-/// The raw Ed25519 key of a DER certificate (the 32 bytes after the fixed SPKI prefix).
+/// One DER TLV at the start of `der`: (tag, contents, total length). None if truncated or not a
+/// definite length of at most four bytes (X.509 never needs more).
+fn der_tlv(der: &[u8]) -> Option<(u8, &[u8], usize)> {
+    let tag = *der.first()?;
+    let first = *der.get(1)? as usize;
+    let (len, header) = if first < 0x80 {
+        (first, 2)
+    } else {
+        let count = first & 0x7f;
+        if count == 0 || count > 4 {
+            return None;
+        }
+        let bytes = der.get(2..2 + count)?;
+        (bytes.iter().fold(0usize, |acc, b| (acc << 8) | *b as usize), 2 + count)
+    };
+    let end = header.checked_add(len)?;
+    Some((tag, der.get(header..end)?, end))
+}
+
+/// The raw Ed25519 key of a DER certificate: walks Certificate → tbsCertificate to the
+/// subjectPublicKeyInfo (RFC 5280 §4.1) and requires the RFC 8410 Ed25519 encoding there, so
+/// bytes elsewhere in the certificate (names, extensions) can never pass for the key.
 fn ed25519_key(cert: &Certificate) -> Option<&[u8]> {
-    let der = &cert.0;
-    let n = ED25519_SPKI_PREFIX.len();
-    (0..der.len().saturating_sub(n + 32 - 1))
-        .find(|&i| der[i..i + n] == ED25519_SPKI_PREFIX)
-        .map(|i| &der[i + n..i + n + 32])
+    let (tag, certificate, _) = der_tlv(&cert.0)?;
+    let (tbs_tag, tbs, _) = der_tlv(certificate)?;
+    if tag != 0x30 || tbs_tag != 0x30 {
+        return None;
+    }
+    let mut rest = tbs;
+    // [0] version (optional), serialNumber, signature, issuer, validity, subject.
+    if rest.first() == Some(&0xa0) {
+        rest = &rest[der_tlv(rest)?.2..];
+    }
+    for _ in 0..5 {
+        rest = &rest[der_tlv(rest)?.2..];
+    }
+    let (_, _, spki_len) = der_tlv(rest)?;
+    let spki = &rest[..spki_len];
+    if spki.len() == ED25519_SPKI_PREFIX.len() + 32 && spki[..ED25519_SPKI_PREFIX.len()] == ED25519_SPKI_PREFIX {
+        Some(&spki[ED25519_SPKI_PREFIX.len()..])
+    } else {
+        None
+    }
 }
 
 /// Pinned mode: the peer is authenticated by its Ed25519 key, not by a CA. rustls still checks
