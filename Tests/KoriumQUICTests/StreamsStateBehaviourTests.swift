@@ -177,3 +177,46 @@ struct StreamsStateBehaviourTests {
         #expect(increments.allSatisfy { $0 <= 128 * 1024 })
     }
 }
+
+@Suite("StreamsState: regressions")
+struct StreamsStateRegressionTests {
+    @Test("lost data is retransmitted while new data waits for connection credit (no deadlock)")
+    func retransmitWhileConnectionBlocked() throws {
+        let small = StreamsPair.parameters(streams: 10, maxData: 3000, streamData: 10_000)
+        var pair = StreamsPair(seed: 8, loss: 100, clientParameters: small, serverParameters: small, sendBuffer: 100_000,
+                               maxStreamWindow: 10_000, maxConnectionWindow: 3000)
+        let id = pair.client.openStream(bidirectional: false)!
+        #expect(try pair.client.write([UInt8](repeating: 9, count: 5000), to: id) == 5000)
+        try pair.client.finish(id)
+        _ = pair.step()  // everything sent so far is lost
+        pair.lossPercent = 0
+        var got: [UInt8] = []
+        var finished = false
+        for _ in 0..<200 where !finished {
+            _ = pair.step()
+            if let (bytes, fin) = try? pair.server.read(id) { got += bytes; finished = fin }
+        }
+        #expect(finished && got == [UInt8](repeating: 9, count: 5000))
+    }
+
+    @Test("data written while the connection window is exhausted is sent once MAX_DATA arrives")
+    func writeWhileConnectionBlocked() throws {
+        let small = StreamsPair.parameters(streams: 10, maxData: 1000, streamData: 10_000)
+        var pair = StreamsPair(seed: 9, clientParameters: small, serverParameters: small, sendBuffer: 100_000,
+                               maxStreamWindow: 10_000, maxConnectionWindow: 1000)
+        let a = pair.client.openStream(bidirectional: false)!
+        #expect(try pair.client.write([UInt8](repeating: 1, count: 1000), to: a) == 1000)
+        for _ in 0..<5 { _ = pair.step() }
+        let b = pair.client.openStream(bidirectional: false)!
+        #expect(try pair.client.write([UInt8](repeating: 2, count: 1000), to: b) == 1000)
+        try pair.client.finish(b)
+        var got: [UInt8] = []
+        var finished = false
+        for _ in 0..<100 where !finished {
+            _ = try? pair.server.read(a)
+            if let (bytes, fin) = try? pair.server.read(b) { got += bytes; finished = fin }
+            _ = pair.step()
+        }
+        #expect(finished && got == [UInt8](repeating: 2, count: 1000))
+    }
+}

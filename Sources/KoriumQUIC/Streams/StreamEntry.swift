@@ -4,8 +4,11 @@ struct StreamEntry: Sendable {
     var id: StreamID
     var send: SendStream?
     var recv: RecvStream?
-    /// In the round-robin send queue or the connection-blocked list.
+    /// In the round-robin send queue.
     var isQueued = false
+    /// In the list of streams waiting for connection-level credit (retransmissions still go
+    /// through the send queue meanwhile: they need no credit).
+    var isConnectionBlocked = false
     /// In the control-frame queue (RESET_STREAM, STOP_SENDING, MAX_STREAM_DATA, STREAM_DATA_BLOCKED).
     var isControlQueued = false
 

@@ -48,7 +48,11 @@ extension StreamsState {
                     scheduleControl(slot)
                 }
             case .connectionBlocked:
-                connectionBlocked.append(id)
+                entries[slot].isQueued = false
+                if !entries[slot].isConnectionBlocked {
+                    entries[slot].isConnectionBlocked = true
+                    connectionBlocked.append(id)
+                }
                 // RFC 9000 §4.1: likewise DATA_BLOCKED for the connection limit.
                 if let limit = connectionSend.pollBlocked() { dataBlockedLimit = limit }
             }

@@ -146,6 +146,7 @@ public struct StreamsState: Sendable {
         entries[slot].send = nil
         entries[slot].recv = nil
         entries[slot].isQueued = false
+        entries[slot].isConnectionBlocked = false
         entries[slot].isControlQueued = false
         freeEntries.append(slot)
         if id.initiator == role {
@@ -155,12 +156,29 @@ public struct StreamsState: Sendable {
         }
     }
 
-    /// Puts the stream in the send queue if it has something to send and is not queued.
+    /// Puts the stream in the send queue if it has something to send now; otherwise, when new
+    /// data waits only for credit, notes it as blocked (RFC 9000 §4.1: *_BLOCKED frames) so
+    /// the matching MAX_DATA / MAX_STREAM_DATA wakes it.
     mutating func schedule(_ slot: Int) {
-        guard !entries[slot].isQueued, let send = entries[slot].send,
-              send.hasSendableData(connectionAvailable: connectionSend.available > 0) else { return }
-        entries[slot].isQueued = true
-        sendQueue.append(entries[slot].id)
+        guard let send = entries[slot].send, send.resetCode == nil else { return }
+        if send.hasSendableData(connectionAvailable: connectionSend.available > 0) {
+            guard !entries[slot].isQueued else { return }
+            entries[slot].isQueued = true
+            sendQueue.append(entries[slot].id)
+        } else if send.unsentCount > 0 {
+            if send.flow.available == 0 {
+                if let limit = entries[slot].send!.flow.pollBlocked() {
+                    entries[slot].send!.blockedLimit = limit
+                    scheduleControl(slot)
+                }
+            } else {
+                if !entries[slot].isConnectionBlocked {
+                    entries[slot].isConnectionBlocked = true
+                    connectionBlocked.append(entries[slot].id)
+                }
+                if let limit = connectionSend.pollBlocked() { dataBlockedLimit = limit }
+            }
+        }
     }
 
     /// Puts the stream in the control queue if it has a control frame waiting.
@@ -174,8 +192,8 @@ public struct StreamsState: Sendable {
     mutating func wakeConnectionBlocked() {
         guard connectionSend.available > 0 else { return }
         while let id = connectionBlocked.popFirst() {
-            guard let slot = index[id] else { continue }
-            entries[slot].isQueued = false
+            guard let slot = index[id], entries[slot].isConnectionBlocked else { continue }
+            entries[slot].isConnectionBlocked = false
             schedule(slot)
         }
     }
