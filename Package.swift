@@ -38,7 +38,7 @@ let package = Package(
         .target(name: "KoriumGossip", dependencies: ["KoriumCrypto", "KoriumWire"]),
         .target(name: "KoriumGossipSim", dependencies: ["KoriumGossip", "KoriumSim", "KoriumCrypto"]),
         .target(name: "KoriumQUIC", dependencies: ["KoriumTLS", "KoriumCrypto", "KoriumWire"]),
-        .target(name: "KoriumIO", dependencies: ["CKoriumSys", "KoriumWire"]),
+        .target(name: "KoriumIO", dependencies: ["CKoriumSys", "KoriumWire", "KoriumQUIC"]),
         .target(name: "KoriumNetem", dependencies: ["KoriumSim", "KoriumIO"]),
 
         .executableTarget(
@@ -59,7 +59,7 @@ let package = Package(
         .testTarget(name: "KoriumGossipTests", dependencies: ["KoriumGossip", "KoriumGossipSim", "KoriumSim", "KoriumCrypto", "KoriumWire"]),
         .testTarget(
             name: "KoriumQUICTests", dependencies: ["KoriumQUIC", "KoriumSim", "KoriumTLS", "KoriumCrypto", "KoriumWire"]),
-        .testTarget(name: "KoriumIOTests", dependencies: ["KoriumIO"]),
+        .testTarget(name: "KoriumIOTests", dependencies: ["KoriumIO", "KoriumQUIC"]),
         .testTarget(name: "KoriumNetemTests", dependencies: ["KoriumNetem", "KoriumSim", "KoriumIO"]),
         .testTarget(name: "KoriumCLITests", dependencies: ["KoriumCLI"]),
     ]

@@ -5,6 +5,7 @@ public enum SystemCall: String, Sendable {
     case socket, bind, setsockopt, getsockopt, getsockname, sendmmsg, recvmmsg
     case epollCreate = "epoll_create1", epollControl = "epoll_ctl", epollWait = "epoll_wait"
     case eventfd, threadCreate = "pthread_create"
+    case open
 }
 
 /// A failed socket or event-loop operation, mapped from `errno` to a case the caller can act on.
