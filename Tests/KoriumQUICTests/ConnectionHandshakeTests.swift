@@ -9,7 +9,7 @@ struct ConnectionHandshakeTests {
     @Test("client and server complete the handshake in memory; identity, ALPN and parameters are visible")
     func handshakeCompletes() throws {
         var pair = try ConnectionPair()
-        try pair.run(for: .seconds(5)) { $0.client.isHandshakeConfirmed && ($0.server?.isHandshakeConfirmed ?? false) && $0.inFlight.isEmpty }
+        try pair.run(for: .seconds(5), stopWhen: { $0.client.isHandshakeConfirmed && ($0.server?.isHandshakeConfirmed ?? false) && $0.inFlight.isEmpty })
         let server = try #require(pair.server)
         #expect(pair.client.state == .established)
         #expect(server.state == .established)

@@ -1,3 +1,4 @@
+import KoriumWire
 import KoriumCrypto
 import KoriumTLS
 import Synchronization
@@ -158,5 +159,71 @@ struct ConnectionPair {
             }
             flush()
         }
+    }
+}
+
+extension ConnectionPair {
+    /// Runs until both handshakes are confirmed and the link is quiet.
+    mutating func establish() throws {
+        try run(for: .seconds(5), stopWhen: { $0.client.isHandshakeConfirmed && ($0.server?.isHandshakeConfirmed ?? false) && $0.inFlight.isEmpty })
+    }
+
+    /// A packet the client never wrote itself: `payload` as the frames of a correctly protected
+    /// packet in `space` (0 Initial, 2 1-RTT) with the client's next packet number; Initial
+    /// datagrams are padded to 1200 bytes with PADDING after the payload.
+    mutating func craftFromClient(space: Int, payload: [UInt8]) -> [UInt8] {
+        var buffer = [UInt8](repeating: 0, count: 1500)
+        let size: Int = buffer.withUnsafeMutableBytes { raw in
+            let pn = client.spaces[space].nextPacketNumber
+            client.spaces[space].nextPacketNumber += 1
+            var writer = ByteWriter(into: UnsafeMutableRawBufferPointer(rebasing: raw[0..<(raw.count - 16)]))
+            let layout: PacketLayout
+            do {
+                if space == 2 {
+                    layout = try PacketHeaderWriter.writeShortHeader(
+                        destination: client.cids.currentRemote, keyPhase: client.oneRTT!.keyPhase, packetNumber: pn,
+                        packetNumberLength: 4, into: &writer)
+                } else {
+                    layout = try client.writeLongHeader(type: space == 0 ? .initial : .handshake, packetNumber: pn,
+                                                        packetNumberLength: 4, into: &writer)
+                }
+                try writer.writeBytes(payload)
+                let minimum = space == 0 ? 1200 - 16 : layout.payloadOffset + 20
+                if writer.bytesWritten < minimum { try writer.writeZeros(minimum - writer.bytesWritten) }
+            } catch { preconditionFailure("crafted packet does not fit") }
+            let size = client.seal(&writer, layout: layout, space: space, packetNumber: pn, datagram: raw, offset: 0) ?? 0
+            // The client's recovery learns of it, so the server's ACK of it is legitimate.
+            client.spaces[space].sent.beginPacket(pn)
+            client.recovery.onPacketSent(
+                SentPacket(packetNumber: pn, timeSent: now, sentBytes: size, isAckEliciting: true, isInFlight: true),
+                space: client.spaces[space].id, now: now)
+            return size
+        }
+        return Array(buffer[0..<size])
+    }
+
+    /// Delivers a crafted datagram to the server now, then lets both sides react.
+    mutating func injectToServer(_ datagram: [UInt8]) throws {
+        try deliverToServer(datagram)
+        try run(for: .seconds(2))
+    }
+
+    /// The CONNECTION_CLOSE code the client received from the server, if any.
+    var codeSeenByClient: TransportErrorCode? {
+        if case .peerTransportClosed(let code, _, _) = client.closeReason { return code }
+        return nil
+    }
+}
+
+/// Frame encodings for malicious packets.
+enum CraftedFrames {
+    static func varint(_ value: UInt64) -> [UInt8] {
+        var writer = ByteWriter(capacity: 8)
+        do { try writer.writeVarInt(VarInt(value)) } catch { preconditionFailure("varint") }
+        return writer.bytes
+    }
+
+    static func stream(id: UInt64, offset: UInt64, data: [UInt8], fin: Bool = false) -> [UInt8] {
+        [0x0e | (fin ? 1 : 0)] + varint(id) + varint(offset) + varint(UInt64(data.count)) + data
     }
 }

@@ -25,4 +25,12 @@ extension Connection {
         statsStorage.keyUpdates += 1
         return true
     }
+
+    /// Retires one of the peer's spare connection IDs (not the one in use) with
+    /// RETIRE_CONNECTION_ID (RFC 9000 §19.16), e.g. to rotate IDs for privacy; the peer issues a
+    /// replacement. Returns false if there is no such spare ID.
+    public mutating func retireRemoteConnectionID(sequence: UInt64) -> Bool {
+        guard !isClosed else { return false }
+        do { return try cids.retireRemote(sequence: sequence) } catch { return false }
+    }
 }

@@ -125,6 +125,8 @@ extension Connection {
     mutating func handleProtectedPacket(_ header: PacketHeader, datagram: UnsafeMutableRawBufferPointer, now: Instant) {
         guard let spaceID = header.type.packetNumberSpace, acceptsDestination(header) else {
             statsStorage.packetsDropped += 1
+            // A Stateless Reset looks like a short-header packet to an unknown connection ID.
+            if header.type == .oneRTT { detectStatelessReset(datagram, now: now) }
             return
         }
         let s = spaceID.rawValue

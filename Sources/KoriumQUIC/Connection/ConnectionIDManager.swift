@@ -158,6 +158,14 @@ struct ConnectionIDManager: Sendable {
         }
     }
 
+    /// Stops using one of the peer's IDs (not the current one) and tells the peer (RFC 9000 §5.1.2).
+    mutating func retireRemote(sequence: UInt64) throws(TransportError) -> Bool {
+        guard let index = remote.firstIndex(where: { $0.sequence == sequence }), index != 0 else { return false }
+        remote.remove(at: index)
+        try queueRetirement(sequence)
+        return true
+    }
+
     private mutating func queueRetirement(_ sequence: UInt64) throws(TransportError) {
         guard unacknowledgedRetirements < Self.maxPendingRetirements else {
             throw TransportError(.connectionIDLimitError, frameType: FrameType.newConnectionID, "too many retired connection IDs pending")
