@@ -202,6 +202,7 @@ final class NetemEngine {
     private func rebind(_ kind: ImpairmentRebind) {
         if kind == .address { addressRebinds += 1 }
         stats.rebinds += 1
+        stats.forwardedSinceRebind = 0
         let address = upstreamBindAddress()
         for i in flows.indices {
             guard let (socket, registration) = openUpstream(flowID: flows[i].id, address: address) else { continue }
@@ -228,6 +229,7 @@ final class NetemEngine {
             }
             switch direction {
             case .clientToServer:
+                stats.forwardedSinceRebind += 1
                 // One upstream socket per batch: flush when the next datagram is for another flow.
                 if let p = pendingUpstream, p != index { flush(serverBatch, on: flows[p].upstream) }
                 pendingUpstream = index

@@ -64,6 +64,9 @@ public struct NetemProxyStats: Sendable, Equatable {
     public var serverToClient = ImpairmentCounters()
     /// Rebinds carried out (each moves every flow to a new upstream binding).
     public var rebinds = 0
+    /// Client → server datagrams forwarded since the last rebind (all of them before any):
+    /// evidence that traffic continued on the new binding.
+    public var forwardedSinceRebind = 0
     /// Client flows created.
     public var flows = 0
     /// Server datagrams that reached an abandoned (pre-rebind) binding and were dropped.
@@ -79,9 +82,10 @@ public struct NetemProxyStats: Sendable, Equatable {
     public init() {}
 
     /// The stable one-line form printed on exit:
-    /// `netem-proxy c2s_received=… … s2c_received=… … rebinds=… flows=… stale_dropped=… send_dropped=… orphaned=…`.
+    /// `netem-proxy c2s_received=… … s2c_received=… … rebinds=… c2s_forwarded_since_rebind=… flows=…
+    /// stale_dropped=… send_dropped=… orphaned=…`.
     public var line: String {
         "netem-proxy " + clientToServer.fields(prefix: "c2s_") + " " + serverToClient.fields(prefix: "s2c_")
-            + " rebinds=\(rebinds) flows=\(flows) stale_dropped=\(staleDropped) send_dropped=\(sendDropped) orphaned=\(orphaned)"
+            + " rebinds=\(rebinds) c2s_forwarded_since_rebind=\(forwardedSinceRebind) flows=\(flows) stale_dropped=\(staleDropped) send_dropped=\(sendDropped) orphaned=\(orphaned)"
     }
 }

@@ -239,6 +239,6 @@ struct NetemProxyTests {
         let keys = s.line.split(separator: " ").dropFirst().map { $0.split(separator: "=")[0] }
         #expect(s.line.hasPrefix("netem-proxy c2s_received=0 c2s_received_bytes=0 c2s_forwarded=0"))
         #expect(s.line.contains(" c2s_lost=3 ") && s.line.contains(" rebinds=1 "))
-        #expect(Set(keys).count == keys.count && keys.count == 29)
+        #expect(Set(keys).count == keys.count && keys.count == 30)
     }
 }
