@@ -101,11 +101,13 @@ extension SimLinkProfile {
         var depart = now
         if bandwidthBitsPerSecond > 0 {
             let bps = Double(bandwidthBitsPerSecond)
-            let burstTime = burstBytes > 0 ? Int64(Double(burstBytes) * 8e9 / bps) : 0
+            // Times are clamped below 2^63 ns so extreme settings (1 bit/s, a terabyte burst)
+            // cannot trap the conversion to Int64.
+            let burstTime = burstBytes > 0 ? Int64(min(Double(burstBytes) * 8e9 / bps, 9e18)) : 0
             let start = max(now, uplinkTAT &- burstTime)
-            let backlogBytes = Double(start - now) * bps / 8e9
+            let backlogBytes = Double(start &- now) * bps / 8e9
             if backlogBytes + Double(size) > Double(queueCapacityBytes) { return .queueFull }
-            let tx = Int64((Double(size) * 8e9 / bps).rounded(.up))
+            let tx = Int64(min((Double(size) * 8e9 / bps).rounded(.up), 9e18))
             uplinkTAT = max(uplinkTAT, now) &+ tx
             depart = start &+ tx
         }
