@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "KoriumGossip", targets: ["KoriumGossip"]),
         .library(name: "KoriumQUIC", targets: ["KoriumQUIC"]),
         .library(name: "KoriumIO", targets: ["KoriumIO"]),
+        .library(name: "KoriumHTTP3", targets: ["KoriumHTTP3"]),
         .executable(name: "korium", targets: ["KoriumCLI"]),
     ],
     dependencies: [
@@ -40,12 +41,13 @@ let package = Package(
         .target(name: "KoriumQUIC", dependencies: ["KoriumTLS", "KoriumCrypto", "KoriumWire"]),
         .target(name: "KoriumIO", dependencies: ["CKoriumSys", "KoriumWire", "KoriumQUIC"]),
         .target(name: "KoriumNetem", dependencies: ["KoriumSim", "KoriumIO"]),
+        .target(name: "KoriumHTTP3", dependencies: ["KoriumQUIC", "KoriumWire"]),
 
         .executableTarget(
             name: "KoriumCLI",
             dependencies: [
                 "KoriumCrypto", "KoriumWire", "KoriumTLS", "KoriumSim", "KoriumFROST", "KoriumDHT", "KoriumDHTSim",
-                "KoriumGossip", "KoriumGossipSim", "KoriumQUIC", "KoriumIO", "KoriumNetem",
+                "KoriumGossip", "KoriumGossipSim", "KoriumQUIC", "KoriumIO", "KoriumNetem", "KoriumHTTP3",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -61,6 +63,7 @@ let package = Package(
             name: "KoriumQUICTests", dependencies: ["KoriumQUIC", "KoriumSim", "KoriumTLS", "KoriumCrypto", "KoriumWire"]),
         .testTarget(name: "KoriumIOTests", dependencies: ["KoriumIO", "KoriumQUIC"]),
         .testTarget(name: "KoriumNetemTests", dependencies: ["KoriumNetem", "KoriumSim", "KoriumIO"]),
+        .testTarget(name: "KoriumHTTP3Tests", dependencies: ["KoriumHTTP3", "KoriumQUIC", "KoriumWire"]),
         .testTarget(name: "KoriumCLITests", dependencies: ["KoriumCLI"]),
     ]
 )
