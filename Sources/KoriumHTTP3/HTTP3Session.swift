@@ -107,21 +107,24 @@ public struct HTTP3Session: Sendable {
     }
 
     /// Client: sends a request on a new bidirectional stream we opened, with an optional body,
-    /// and ends the stream. Throws H3_REQUEST_REJECTED after the server's GOAWAY covers the
+    /// and ends the stream unless `end` is false (then ``sendData(_:on:end:)`` and trailers via
+    /// ``sendHeaders(_:on:end:)`` may follow). Throws H3_REQUEST_REJECTED after the server's GOAWAY covers the
     /// stream, H3_EXCESSIVE_LOAD if the header section exceeds the server's limit, or the
     /// connection's error once closed.
-    public mutating func sendRequest(_ request: HTTP3Request, on id: StreamID, body: [UInt8] = []) throws(HTTP3Error) {
+    public mutating func sendRequest(
+        _ request: HTTP3Request, on id: StreamID, body: [UInt8] = [], end: Bool = true
+    ) throws(HTTP3Error) {
         precondition(role == .client, "only a client sends requests")
         precondition(id.isBidirectional && id.initiator == .client && requests[id] == nil, "a new client bidirectional stream")
         if let closeError { throw closeError }
         // RFC 9114 §5.2: no new requests on streams at or above the server's GOAWAY ID.
         if let receivedGoAway, id.rawValue >= receivedGoAway { throw HTTP3Error(.requestRejected, "stream covered by GOAWAY") }
         requests[id] = RequestStream(maxFramePayload: configuration.maxFieldSectionSize)
-        do throws(HTTP3Error) { try sendHeaders(request.headerFields, on: id, end: body.isEmpty) } catch {
+        do throws(HTTP3Error) { try sendHeaders(request.headerFields, on: id, end: end && body.isEmpty) } catch {
             requests.removeValue(forKey: id)
             throw error
         }
-        if !body.isEmpty { try sendData(body, on: id, end: true) }
+        if !body.isEmpty { try sendData(body, on: id, end: end) }
     }
 
     /// Server: answers the request on `id` with a response and body, ending the stream.
