@@ -42,6 +42,8 @@ enum VectorDispatch {
             "AES-256": { (key: [UInt8]) throws(CryptoError) in try AESHeaderProtection(key: key) },
         ]),
         "QUICPACKETPROTECTION": VectorChecks.quicPacketProtection,
+        "QPACKFIELDSECTION": VectorChecks.qpackFieldSection,
+        "HPACKHUFFMAN": VectorChecks.hpackHuffman,
     ]
 
     /// Upper-case letters and digits only: "AES-128-GCM" → "AES128GCM".
