@@ -38,8 +38,10 @@ public enum HTTP3Frame: Hashable, Sendable {
         var payload = ByteWriter(capacity: 16)
         switch self {
         case .data(let bytes), .headers(let bytes):
-            try Self.writeHeader(type: type, length: bytes.count, to: &writer)
-            try writer.writeBytes(bytes)
+            try writer.atomically { (writer: inout ByteWriter) throws(WireError) in
+                try Self.writeHeader(type: type, length: bytes.count, to: &writer)
+                try writer.writeBytes(bytes)
+            }
             return
         case .cancelPush(let id), .goAway(let id), .maxPushID(let id):
             try payload.writeVarInt(VarInt(id))
