@@ -153,10 +153,16 @@ struct StreamsStateBehaviourTests {
         var pair = StreamsPair(seed: 7, sendBuffer: 1 << 20, maxStreamWindow: 128 * 1024, maxConnectionWindow: 1 << 20)
         var increments: [UInt64] = []
         var last: UInt64 = 16 * 1024
+        var connectionIncrements: [UInt64] = []
+        var lastData: UInt64 = 64 * 1024
         pair.observer = { frame, fromClient in
             if !fromClient, case .maxStreamData(_, let maximum) = frame, maximum > last {
                 increments.append(maximum - last)
                 last = maximum
+            }
+            if !fromClient, case .maxData(let maximum) = frame, maximum > lastData {
+                connectionIncrements.append(maximum - lastData)
+                lastData = maximum
             }
         }
         let id = pair.client.openStream(bidirectional: false)!
@@ -175,6 +181,8 @@ struct StreamsStateBehaviourTests {
         // The window doubled from 16 KiB up to the 128 KiB cap, never beyond.
         #expect(increments.contains { $0 > 16 * 1024 })
         #expect(increments.allSatisfy { $0 <= 128 * 1024 })
+        // The connection window followed the stream window past its initial 64 KiB.
+        #expect(connectionIncrements.contains { $0 > 64 * 1024 })
     }
 }
 

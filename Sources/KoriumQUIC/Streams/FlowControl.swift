@@ -40,6 +40,13 @@ public struct ReceiveFlowControl: Sendable, Hashable {
         precondition(consumed <= highestReceived, "consumed more than received")
     }
 
+    /// Grows the window to at least `minimum` (capped): the connection window follows a
+    /// stream window that auto-tuned past it, so one fast stream is not held back by the
+    /// connection limit (quiche keeps the same 1.5× lower bound).
+    public mutating func raiseWindow(toAtLeast minimum: UInt64) {
+        window = Swift.max(window, Swift.min(minimum, maximumWindow))
+    }
+
     /// Whether half the window has been consumed, so ``pollUpdate(now:rtt:)`` would raise the limit.
     public var isUpdateDue: Bool { maximum - consumed <= window / 2 }
 

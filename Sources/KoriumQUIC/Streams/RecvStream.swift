@@ -90,7 +90,12 @@ struct RecvStream: Sendable {
     /// The application stops reading: buffered and future data are discarded (returned as
     /// credit). Returns the bytes credited now.
     mutating func stop(errorCode: UInt64) -> UInt64 {
-        guard stopCode == nil, resetCode == nil, !isDone else { return 0 }
+        guard stopCode == nil, !isDone else { return 0 }
+        // Already reset by the peer: nothing to ask for; the application no longer wants the reset reported.
+        if resetCode != nil {
+            isDone = true
+            return 0
+        }
         stopCode = errorCode
         isStopPending = finalSize == nil
         isMaxStreamDataPending = false

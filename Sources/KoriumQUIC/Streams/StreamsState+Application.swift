@@ -1,3 +1,5 @@
+import KoriumWire
+
 extension StreamsState {
     /// The slot of a live stream for an application call.
     func slot(for id: StreamID) throws(StreamError) -> Int {
@@ -47,8 +49,11 @@ extension StreamsState {
         schedule(slot)
     }
 
-    /// Copies in-order bytes into `buffer`. Throws `.resetByPeer` once when the peer reset the
-    /// stream; after a read reports `isFinished` the stream's receiving part is gone.
+    /// Copies in-order bytes into `buffer`. Throws `.resetByPeer` when the peer reset the
+    /// stream; after a read reports `isFinished` (or the reset was thrown) the receiving part is
+    /// done and the stream is forgotten once its sending part is done too (`.unknownStream`
+    /// from then on). `.readable` is signalled again only after a read has drained the stream,
+    /// so read until a call returns 0 bytes.
     public mutating func read(_ id: StreamID, into buffer: UnsafeMutableRawBufferPointer) throws(StreamError) -> StreamRead {
         let slot = try slot(for: id)
         guard let recv = entries[slot].recv, recv.stopCode == nil else { throw .notReadable }
@@ -80,6 +85,7 @@ extension StreamsState {
     /// Abandons the sending part with RESET_STREAM carrying `errorCode` (RFC 9000 §3.1, §19.4);
     /// unsent and unacknowledged data is dropped. A no-op when already reset or fully sent.
     public mutating func resetStream(_ id: StreamID, errorCode: UInt64) throws(StreamError) {
+        precondition(errorCode <= VarInt.maxValue, "application error codes are 62-bit (RFC 9000 §20.2)")
         let slot = try slot(for: id)
         guard entries[slot].send != nil else { throw .notWritable }
         resetSendPart(slot, errorCode: errorCode)
@@ -89,6 +95,7 @@ extension StreamsState {
     /// Asks the peer to stop sending with STOP_SENDING carrying `errorCode` (RFC 9000 §3.5,
     /// §19.5); data received from now on is discarded and reads fail with `.notReadable`.
     public mutating func stopSending(_ id: StreamID, errorCode: UInt64) throws(StreamError) {
+        precondition(errorCode <= VarInt.maxValue, "application error codes are 62-bit (RFC 9000 §20.2)")
         let slot = try slot(for: id)
         guard entries[slot].recv != nil else { throw .notReadable }
         let credit = entries[slot].recv!.stop(errorCode: errorCode)

@@ -129,6 +129,8 @@ extension StreamsState {
                 if recv.flow.isUpdateDue, entries[slot].recv!.flow.pollUpdate(now: now, rtt: rtt) != nil {
                     let recv = entries[slot].recv!
                     entries[slot].recv!.buffer.raiseCapacity(to: Int(clamping: recv.flow.maximum - recv.buffer.readOffset))
+                    let (scaled, overflow) = recv.flow.window.multipliedReportingOverflow(by: 3)
+                    connectionReceive.raiseWindow(toAtLeast: overflow ? UInt64.max : scaled / 2)
                 }
                 let maximum = entries[slot].recv!.flow.maximum
                 guard (try? Frame.maxStreamData(streamID: raw, maximum: maximum).encode(to: &writer)) != nil else { return }
