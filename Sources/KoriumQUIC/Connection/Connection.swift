@@ -70,7 +70,7 @@ public struct Connection: Sendable {
     var receivedFirstServerPacket = false
 
     /// Events not yet polled.
-    var events: [ConnectionEvent] = []
+    var events = FIFOQueue<ConnectionEvent>()
     /// The authenticated peer, after its CertificateVerify.
     public internal(set) var peerIdentity: PeerIdentity?
     /// The negotiated ALPN protocol.
@@ -80,7 +80,7 @@ public struct Connection: Sendable {
     var handshakeDonePending = false
     var pingPending = false
     var pathResponses: [UInt64] = []
-    var outgoingDatagrams: [[UInt8]] = []
+    var outgoingDatagrams = FIFOQueue<[UInt8]>()
     /// DATAGRAM events queued and not yet polled.
     var receivedDatagramCount = 0
 
@@ -195,15 +195,11 @@ public struct Connection: Sendable {
     mutating func reserveScratch() {
         ackedScratch.reserveCapacity(256)
         lostScratch.reserveCapacity(256)
-        pathResponses.reserveCapacity(Self.maxPendingPathResponses)
-        events.reserveCapacity(16)
         streamRecords.reserveCapacity(64)
     }
 
     /// PATH_RESPONSE frames queued at most (RFC 9000 §9.3.3 lets a flood of challenges be dropped).
     static let maxPendingPathResponses = 4
-    /// Events queued at most; past it the connection is closed as the owner is not polling.
-    static let maxQueuedEvents = 4096
 
     static func encode(_ params: TransportParameters) -> [UInt8] {
         var writer = ByteWriter(capacity: 256)
@@ -250,8 +246,7 @@ public struct Connection: Sendable {
     /// The next event, if any.
     public mutating func pollEvent() -> ConnectionEvent? {
         drainStreamEvents()
-        guard !events.isEmpty else { return nil }
-        let event = events.removeFirst()
+        guard let event = events.popFirst() else { return nil }
         if case .datagramReceived = event { receivedDatagramCount -= 1 }
         return event
     }
