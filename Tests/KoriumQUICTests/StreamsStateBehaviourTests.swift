@@ -228,3 +228,79 @@ struct StreamsStateRegressionTests {
         #expect(finished && got == [UInt8](repeating: 2, count: 1000))
     }
 }
+
+@Suite("StreamsState: resets and STOP_SENDING under loss")
+struct StreamsStateChaosTests {
+    @Test("200 streams, some reset by the sender and some stopped by the receiver, through loss: each ends consistently and both tables empty")
+    func resetsAndStopsUnderLoss() throws {
+        var pair = StreamsPair(seed: 11, loss: 10, reorder: 10)
+        var plan = SeededGenerator(seed: 12)
+        let total = 200
+        enum Fate { case complete, resetBySender, stoppedByReceiver }
+        let fates: [Fate] = (0..<total).map { _ in [.complete, .complete, .resetBySender, .stoppedByReceiver][Int.random(in: 0..<4, using: &plan)] }
+        var ids: [StreamID] = []
+        var index: [StreamID: Int] = [:]
+        var written = [Int](repeating: 0, count: total)
+        var clientFinished = Set<Int>()
+        var received: [StreamID: [UInt8]] = [:]
+        var outcome: [Int: String] = [:]
+        var stopped = Set<Int>()
+        var rounds = 0
+        while outcome.count < total && rounds < 5000 {
+            rounds += 1
+            while ids.count < total, let id = pair.client.openStream(bidirectional: false) {
+                index[id] = ids.count
+                ids.append(id)
+            }
+            for (k, id) in ids.enumerated() where !clientFinished.contains(k) {
+                let data = StreamsStateTests.payload(k, size: 3000)
+                if written[k] < data.count, let n = try? pair.client.write(Array(data[written[k]...]), to: id) { written[k] += n }
+                if fates[k] == .resetBySender && written[k] >= 1500 {
+                    try? pair.client.resetStream(id, errorCode: UInt64(k))
+                    clientFinished.insert(k)
+                } else if written[k] == data.count {
+                    try? pair.client.finish(id)
+                    clientFinished.insert(k)
+                }
+            }
+            for event in pair.server.drainEvents() {
+                if case .opened(let id) = event { received[id] = [] }
+            }
+            for (id, bytes) in received {
+                let k = index[id]!
+                do {
+                    let (more, finished) = try pair.server.read(id)
+                    received[id] = bytes + more
+                    if finished {
+                        #expect(received[id]! == StreamsStateTests.payload(k, size: 3000))
+                        outcome[k] = "complete"
+                        received[id] = nil
+                    } else if fates[k] == .stoppedByReceiver && received[id]!.count >= 1000 && !stopped.contains(k) {
+                        try pair.server.stopSending(id, errorCode: 1000 + UInt64(k))
+                        stopped.insert(k)
+                        outcome[k] = "stopped"
+                        received[id] = nil
+                    }
+                } catch StreamError.resetByPeer(let code) {
+                    #expect(code == UInt64(k) || code == 1000 + UInt64(k))
+                    outcome[k] = "reset"
+                    received[id] = nil
+                }
+            }
+            _ = pair.client.drainEvents()
+            _ = pair.step()
+        }
+        for _ in 0..<500 where pair.step() {}
+        #expect(outcome.count == total)
+        #expect(outcome.values.contains("reset") && outcome.values.contains("stopped"))
+        for k in 0..<total {
+            switch fates[k] {
+            case .complete: #expect(outcome[k] == "complete")
+            case .resetBySender: #expect(outcome[k] == "reset" || outcome[k] == "complete")
+            case .stoppedByReceiver: #expect(outcome[k] == "stopped" || outcome[k] == "complete")
+            }
+        }
+        #expect(pair.client.streamCount == 0 && pair.server.streamCount == 0)
+        #expect(!pair.client.hasPendingFrames && !pair.server.hasPendingFrames)
+    }
+}
