@@ -33,7 +33,8 @@ public func fuzzImpairmentScript(_ data: UnsafePointer<UInt8>?, _ size: Int) -> 
     var events: [ImpairmentEvent] = []
     do throws(ImpairmentScriptError) {
         events = try ImpairmentScript.parse(text)
-        fuzzCheck(events == (try ImpairmentScript.parse(text)), "parse is not deterministic")
+        let again = try ImpairmentScript.parse(text)
+        fuzzCheck(events == again, "parse is not deterministic")
     } catch {
         fuzzCheck(!error.message.isEmpty, "empty error message")
     }
