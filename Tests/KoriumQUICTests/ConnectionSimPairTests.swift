@@ -23,6 +23,7 @@ struct QUICSimCore: SimPollingCore {
     var received = 0
     var checksum: UInt64 = 0xcbf2_9ce4_8422_2325
     var finished = false
+    var finishedAt: SimInstant?
     var closed: ConnectionError?
 
     static func instant(_ t: SimInstant) -> Instant { Instant(nanoseconds: origin + UInt64(t.nanoseconds)) }
@@ -87,6 +88,7 @@ struct QUICSimCore: SimPollingCore {
                 received += r.count
                 if r.isFinished {
                     finished = true
+                    finishedAt = now
                     connection!.close(errorCode: 0, reason: [], now: Self.instant(now))
                     break
                 }
@@ -105,6 +107,9 @@ struct ConnectionSimPairTests {
         var traceHash: UInt64
         var clientLost: UInt64
         var elapsed: Int64
+        var finishedAt: Int64?
+        var clientState: ConnectionState?
+        var serverState: ConnectionState?
     }
 
     func transfer(seed: UInt64, total: Int, loss: Double, reorder: Double, congestion: CongestionAlgorithm = .cubic) throws -> Outcome {
@@ -125,7 +130,8 @@ struct ConnectionSimPairTests {
         return Outcome(received: server.received, finished: server.finished, checksum: server.checksum,
                        traceHash: pair.simulation.traceHash,
                        clientLost: pair[pair.a].core.connection?.stats.packetsLost ?? 0,
-                       elapsed: pair.now.nanoseconds)
+                       elapsed: pair.now.nanoseconds, finishedAt: server.finishedAt?.nanoseconds,
+                       clientState: pair[pair.a].core.connection?.state, serverState: server.connection?.state)
     }
 
     @Test("1 MB through 10 % loss and 20 % reordering completes intact; the same seed gives the same trace")

@@ -92,17 +92,19 @@ extension Connection {
         return Transmit(destination: remoteAddress, count: count)
     }
 
+    /// Whether packets can be sent in space `s` now: keys installed and not discarded; 1-RTT
+    /// only once the handshake is complete (a server could send 1-RTT after its Finished, RFC
+    /// 9001 §5.7, but has nothing that needs it).
+    func canSend(inSpace s: Int) -> Bool {
+        guard !spaces[s].isDiscarded else { return false }
+        if s == 2 { return oneRTT != nil && isHandshakeComplete }
+        return spaces[s].localKeys != nil
+    }
+
     /// Whether space `s` would put a packet into the next datagram.
     func spaceWantsToSend(_ s: Int, mayElicit: Bool, now: Instant) -> Bool {
         let space = spaces[s]
-        guard !space.isDiscarded else { return false }
-        if s == 2 {
-            guard let _ = oneRTT, isHandshakeComplete || role == .server else { return false }
-            // A server may send 1-RTT data after its Finished (RFC 9001 §5.7) but nothing here needs it.
-            guard isHandshakeComplete else { return false }
-        } else {
-            guard space.localKeys != nil else { return false }
-        }
+        guard canSend(inSpace: s) else { return false }
         if space.received.hasNewPackets && space.isAckDue(now: now) { return true }
         guard mayElicit else { return false }
         if space.probesDue > 0 || space.crypto.hasDataToSend { return true }

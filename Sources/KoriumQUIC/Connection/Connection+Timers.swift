@@ -15,8 +15,12 @@ extension Connection {
         }
         consider(idle.deadline(probeTimeout: recovery.probeTimeout))
         consider(recovery.lossDetectionTimer)
-        for s in 0..<3 where !spaces[s].isDiscarded && spaces[s].received.hasNewPackets {
-            consider(spaces[s].received.ackDeadline)
+        // A due ACK only counts while it can be sent: not when the space has no send keys yet, nor
+        // while a server waits at the anti-amplification limit (the caller would spin).
+        if !(role == .server && !isAddressValidated && 3 * amplificationReceived - amplificationSent < Self.minimumInitialDatagramSize / 4) {
+            for s in 0..<3 where spaces[s].received.hasNewPackets && canSend(inSpace: s) {
+                consider(spaces[s].received.ackDeadline)
+            }
         }
         consider(pacingDeadline)
         consider(previousKeyDiscardDeadline)

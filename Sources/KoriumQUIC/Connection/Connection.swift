@@ -146,6 +146,8 @@ public struct Connection: Sendable {
         try installInitialKeys()
         events.append(.connectionIDIssued(first.id, first.token))
         reserveScratch()
+        // RFC 9000 §10.1: a client whose server never answers times out like any other.
+        startIdleTimerIfNeeded(now: now)
         drainTLS(now: now)
     }
 
