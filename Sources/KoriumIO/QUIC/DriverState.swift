@@ -1,0 +1,211 @@
+import KoriumQUIC
+
+/// A suspended `QUICStream.read`.
+struct ReadWaiter {
+    var id: UInt64
+    var stream: QUICStream
+    var maxBytes: Int
+    var continuation: CheckedContinuation<[UInt8]?, any Error>
+}
+
+/// A suspended `QUICStream.write` (or `finish`): the bytes not yet accepted by the connection.
+struct WriteWaiter {
+    var id: UInt64
+    var data: [UInt8]
+    var offset: Int
+    var finish: Bool
+    var continuation: CheckedContinuation<Void, any Error>
+}
+
+/// A suspended `openBidirectionalStream` / `openUnidirectionalStream` (the peer's stream limit).
+struct OpenWaiter {
+    var id: UInt64
+    var bidirectional: Bool
+    var continuation: CheckedContinuation<QUICStream, any Error>
+}
+
+/// The driver's view of one connection.
+struct DriverConnection {
+    var isServer: Bool
+    /// Created when the handshake completes.
+    var object: QUICConnection?
+    /// Client: the `connect` call waiting for the handshake.
+    var connectWaiter: (id: UInt64, continuation: CheckedContinuation<QUICConnection, any Error>)?
+    var reads: [StreamID: ReadWaiter] = [:]
+    var writes: [StreamID: WriteWaiter] = [:]
+    var opens: [OpenWaiter] = []
+    var closeWaiters: [(id: UInt64, continuation: CheckedContinuation<ConnectionError, any Error>)] = []
+    var streams: AsyncStream<QUICStream>.Continuation?
+    var datagrams: AsyncStream<[UInt8]>.Continuation?
+
+    init(isServer: Bool) { self.isServer = isServer }
+}
+
+/// Everything the loop thread owns for one endpoint (see ``QUICDriver``).
+///
+/// `@unchecked Sendable` proof: the only non-Sendable members are `receiveBatch` and
+/// `sendBatch` (reference types without locks). A `DriverState` value exists only inside
+/// `QUICDriver.state` (a `Mutex`), is created there in `QUICDriver.init`, and is only ever
+/// accessed through `state.withLock` on the event-loop thread (jobs, the socket handler, timers);
+/// no method returns the batches or captures them in an escaping closure. So no two threads can
+/// touch the batches at once: the mutex serialises every access.
+struct DriverState: @unchecked Sendable {
+    var endpoint: Endpoint
+    let receiveBatch: ReceiveBatch
+    let sendBatch: SendBatch
+    /// Where `pollTransmit` writes (room for a GSO batch).
+    var scratch: [UInt8]
+    var registration: RegistrationID?
+    var isWriteBlocked = false
+    var timer: TimerID?
+    var timerDeadline: Instant?
+    var connections: [ConnectionHandle: DriverConnection] = [:]
+    /// Server connections whose handshake completed, not yet taken by `accept` (at most
+    /// `acceptBacklog`; more are closed with CONNECTION_REFUSED-like application code 0x2).
+    var acceptQueue: [QUICConnection] = []
+    var acceptWaiters: [(id: UInt64, continuation: CheckedContinuation<QUICConnection, any Error>)] = []
+    let acceptBacklog: Int
+    let clientTemplate: ConnectionConfiguration?
+    var isClosed = false
+
+    /// Send a batch once this many datagrams wait (keeps room for one GSO transmit).
+    static let sendThreshold = 128
+    /// Bytes `pollTransmit` may write at once: 40 datagrams of 1200 bytes for GSO, below the
+    /// 64 KiB UDP limit.
+    static let scratchSize = 48_000
+    /// Receive batches drained per readiness wake-up (the rest is reported again: level-triggered).
+    static let receiveRoundsPerWakeup = 16
+    /// Event-processing rounds per pump (events may produce output that produces events).
+    static let maxPumpRounds = 64
+
+    init(configuration: QUICEndpoint.Configuration) {
+        endpoint = Endpoint(configuration: configuration.endpoint)
+        receiveBatch = ReceiveBatch(maxMessages: configuration.receiveBatchSize, bufferSize: 2_048)
+        sendBatch = SendBatch(maxDatagrams: 256, byteCapacity: 256 * 1_500, messagesPerCall: 64)
+        scratch = [UInt8](repeating: 0, count: Self.scratchSize)
+        acceptBacklog = configuration.acceptBacklog
+        clientTemplate = configuration.client
+    }
+
+    // MARK: the I/O cycle
+
+    /// Sends what the endpoint has, delivers its events (which may produce more output), and
+    /// re-arms the timer.
+    mutating func pump(_ driver: QUICDriver, _ context: LoopContext) {
+        for _ in 0..<Self.maxPumpRounds {
+            flush(driver, context)
+            var sawEvent = false
+            while let event = endpoint.pollEvent() {
+                sawEvent = true
+                handle(event, driver)
+            }
+            if !sawEvent { break }
+        }
+        rearmTimer(driver, context)
+    }
+
+    /// Moves datagrams from the endpoint to the socket until either has nothing more.
+    mutating func flush(_ driver: QUICDriver, _ context: LoopContext) {
+        guard !isWriteBlocked else { return }
+        let now = driver.now()
+        while true {
+            if sendBatch.count >= Self.sendThreshold {
+                guard sendNow(driver, context) else { return }
+            }
+            guard let transmit = scratch.withUnsafeMutableBytes({ endpoint.pollTransmit(into: $0, now: now) }) else { break }
+            let destination = SocketAddress(transmit.destination)
+            scratch.withUnsafeBytes { raw in
+                // GSO batches are split into their datagrams; UDPSocket coalesces equal-size
+                // runs to one destination back into one GSO send when the kernel supports it.
+                let segment = transmit.segmentSize.map { max(1, $0) } ?? transmit.count
+                var offset = 0
+                while offset < transmit.count {
+                    let n = min(segment, transmit.count - offset)
+                    sendBatch.append(UnsafeRawBufferPointer(rebasing: raw[offset..<(offset + n)]), to: destination)
+                    offset += n
+                }
+            }
+        }
+        _ = sendNow(driver, context)
+    }
+
+    /// Hands the queued datagrams to the kernel; false when the socket would block (writability
+    /// is then watched and `flush` resumes from the writable handler).
+    mutating func sendNow(_ driver: QUICDriver, _ context: LoopContext) -> Bool {
+        guard !sendBatch.isEmpty else { return true }
+        do {
+            let result = try driver.socket.send(sendBatch)
+            if result.wouldBlock {
+                isWriteBlocked = true
+                if let registration { try? context.modify(registration, interest: [.readable, .writable]) }
+                return false
+            }
+        } catch {
+            // A socket-level failure: the datagrams are lost; QUIC recovery retransmits.
+            sendBatch.removeAll()
+        }
+        return true
+    }
+
+    /// The socket is readable and/or writable.
+    mutating func onReadiness(_ readiness: Readiness, _ driver: QUICDriver, _ context: LoopContext) {
+        if readiness.contains(.writable) && isWriteBlocked {
+            isWriteBlocked = false
+            if let registration { try? context.modify(registration, interest: .readable) }
+        }
+        if readiness.contains(.readable) || readiness.contains(.error) {
+            for _ in 0..<Self.receiveRoundsPerWakeup {
+                let count: Int
+                do { count = try driver.socket.receive(into: receiveBatch) } catch { break }
+                if count == 0 { break }
+                let now = driver.now()
+                receiveBatch.forEach { datagram in
+                    endpoint.handle(
+                        datagram: UnsafeMutableRawBufferPointer(mutating: datagram.bytes), from: PathAddress(datagram.source),
+                        now: now)
+                }
+                // Acknowledge and answer per batch rather than after all rounds.
+                flush(driver, context)
+            }
+        }
+        pump(driver, context)
+    }
+
+    mutating func rearmTimer(_ driver: QUICDriver, _ context: LoopContext) {
+        let deadline = isClosed ? nil : endpoint.nextDeadline
+        guard deadline != timerDeadline else { return }
+        if let timer { context.cancelTimer(timer) }
+        timer = nil
+        timerDeadline = deadline
+        guard let deadline else { return }
+        timer = try? context.scheduleTimer(at: driver.clockInstant(deadline)) { [unowned context] in
+            driver.state.withLock { s in
+                s.timer = nil
+                s.timerDeadline = nil
+                s.endpoint.handleTimeout(now: driver.now())
+                s.pump(driver, context)
+            }
+        }
+    }
+
+    /// Closes every connection (sending CONNECTION_CLOSE), fails every waiter with
+    /// ``QUICError/endpointClosed`` and stops watching the socket.
+    mutating func shutdown(_ driver: QUICDriver, _ context: LoopContext) {
+        guard !isClosed else { return }
+        let now = driver.now()
+        for handle in endpoint.handles {
+            _ = endpoint.withConnection(handle, now: now) { $0.close(errorCode: 0, reason: Array("endpoint closed".utf8), now: now) }
+        }
+        flush(driver, context)
+        isClosed = true
+        for (handle, _) in connections { failConnection(handle, with: .endpointClosed, closeError: .locallyClosed) }
+        for waiter in acceptWaiters { waiter.continuation.resume(throwing: QUICError.endpointClosed) }
+        acceptWaiters.removeAll()
+        acceptQueue.removeAll()
+        if let registration { context.deregister(registration) }
+        registration = nil
+        if let timer { context.cancelTimer(timer) }
+        timer = nil
+        timerDeadline = nil
+    }
+}
