@@ -170,8 +170,8 @@ import Testing
 
     @Test func vanishedPeerFailsAPendingReadWithinTheIdleTimeout() async throws {
         let (server, client) = try Self.endpoints { c, s in
-            c.transportParameters.maxIdleTimeout = 500
-            s.transportParameters.maxIdleTimeout = 500
+            c.transportParameters.maxIdleTimeout = 1_000
+            s.transportParameters.maxIdleTimeout = 1_000
         }
         try await withTimeout(seconds: 20) {
             async let accepted = server.accept()
@@ -183,7 +183,7 @@ import Testing
             server.driver.loop.shutdown()
             let start = ContinuousClock.now
             await #expect(throws: QUICError.connectionClosed(.timedOut)) { _ = try await stream.read() }
-            #expect(ContinuousClock.now - start < .seconds(3))
+            #expect(ContinuousClock.now - start < .seconds(5))
         }
         await client.close()
     }

@@ -30,7 +30,7 @@ extension DriverState {
             case .handshakeCompleted:
                 established(handle, driver)
             case .streamOpened(let id):
-                connections[handle]?.streams?.yield(QUICStream(driver: driver, connection: handle, id: id))
+                if let owner = connections[handle]?.object { connections[handle]?.streams?.yield(QUICStream(owner: owner, id: id)) }
             case .streamReadable(let id), .streamReset(let id, _):
                 serviceRead(handle, id, now: now)
             case .streamWritable(let id), .stopSendingReceived(let id, _):
@@ -183,11 +183,11 @@ extension DriverState {
     // MARK: opening streams
 
     mutating func serviceOpens(_ handle: ConnectionHandle, _ driver: QUICDriver, now: Instant) {
-        guard var entry = connections[handle], !entry.opens.isEmpty else { return }
+        guard var entry = connections[handle], let owner = entry.object, !entry.opens.isEmpty else { return }
         var remaining: [OpenWaiter] = []
         for waiter in entry.opens {
             if let id = endpoint.withConnection(handle, now: now, { $0.openStream(bidirectional: waiter.bidirectional) }) ?? nil {
-                waiter.continuation.resume(returning: QUICStream(driver: driver, connection: handle, id: id))
+                waiter.continuation.resume(returning: QUICStream(owner: owner, id: id))
             } else {
                 remaining.append(waiter)
             }

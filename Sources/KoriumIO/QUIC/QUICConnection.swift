@@ -58,14 +58,15 @@ public final class QUICConnection: Sendable {
 
     private func openStream(bidirectional: Bool) async throws -> QUICStream {
         let handle = self.handle
+        let own = self
         return try await driver.suspend { (s: inout DriverState, driver, token, continuation: CheckedContinuation<QUICStream, any Error>) in
             guard s.connections[handle] != nil else {
-                continuation.resume(throwing: QUICError.connectionClosed(.locallyClosed))
+                continuation.resume(throwing: QUICError.connectionClosed(own.closeReason ?? .locallyClosed))
                 return
             }
             let id = s.endpoint.withConnection(handle, now: driver.now()) { $0.openStream(bidirectional: bidirectional) } ?? nil
             if let id {
-                continuation.resume(returning: QUICStream(driver: driver, connection: handle, id: id))
+                continuation.resume(returning: QUICStream(owner: own, id: id))
             } else {
                 s.connections[handle]?.opens.append(OpenWaiter(id: token.id, bidirectional: bidirectional, continuation: continuation))
             }
@@ -124,12 +125,13 @@ public final class QUICConnection: Sendable {
     /// Runs `body` on the connection on the loop thread.
     private func perform<R: Sendable>(_ body: @escaping @Sendable (inout Connection) throws(QUICError) -> R) async throws -> R {
         let handle = self.handle
+        let own = self
         return try await driver.suspend { (s: inout DriverState, driver, _, continuation: CheckedContinuation<R, any Error>) in
             let result: Result<R, QUICError>? = s.endpoint.withConnection(handle, now: driver.now()) { c in
                 do throws(QUICError) { return .success(try body(&c)) } catch { return .failure(error) }
             }
             switch result {
-            case nil: continuation.resume(throwing: QUICError.connectionClosed(.locallyClosed))
+            case nil: continuation.resume(throwing: QUICError.connectionClosed(own.closeReason ?? .locallyClosed))
             case .failure(let error): continuation.resume(throwing: error)
             case .success(let value): continuation.resume(returning: value)
             }

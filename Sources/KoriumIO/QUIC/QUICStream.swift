@@ -13,16 +13,22 @@ import Synchronization
 public final class QUICStream: Sendable, Hashable, CustomStringConvertible {
     let driver: QUICDriver
     let connection: ConnectionHandle
+    /// The connection the stream belongs to.
+    public let owner: QUICConnection
     /// The stream ID (RFC 9000 §2.1).
     public let id: StreamID
     /// A read returned the end of the stream; later reads return nil without asking the connection.
     let readFinished = Atomic<Bool>(false)
 
-    init(driver: QUICDriver, connection: ConnectionHandle, id: StreamID) {
-        self.driver = driver
-        self.connection = connection
+    init(owner: QUICConnection, id: StreamID) {
+        driver = owner.driver
+        connection = owner.handle
+        self.owner = owner
         self.id = id
     }
+
+    /// The error for a connection that is gone: why it closed, as far as known.
+    var goneError: QUICError { .connectionClosed(owner.closeReason ?? .locallyClosed) }
 
     /// `stream N`.
     public var description: String { "stream \(id.rawValue)" }
@@ -42,9 +48,10 @@ public final class QUICStream: Sendable, Hashable, CustomStringConvertible {
     /// (back-pressure) until the connection has accepted them. With `finish`, FIN follows.
     public func write(_ bytes: [UInt8], finish: Bool = false) async throws {
         let handle = connection, id = self.id
+        let stream = self
         try await driver.suspend { (s: inout DriverState, driver, token, continuation: CheckedContinuation<Void, any Error>) in
             guard s.connections[handle] != nil else {
-                continuation.resume(throwing: QUICError.connectionClosed(.locallyClosed))
+                continuation.resume(throwing: stream.goneError)
                 return
             }
             guard s.connections[handle]?.writes[id] == nil else {
@@ -71,7 +78,7 @@ public final class QUICStream: Sendable, Hashable, CustomStringConvertible {
         let stream = self
         return try await driver.suspend { (s: inout DriverState, driver, token, continuation: CheckedContinuation<[UInt8]?, any Error>) in
             guard s.connections[handle] != nil else {
-                continuation.resume(throwing: QUICError.connectionClosed(.locallyClosed))
+                continuation.resume(throwing: stream.goneError)
                 return
             }
             guard s.connections[handle]?.reads[id] == nil else {
@@ -104,6 +111,7 @@ public final class QUICStream: Sendable, Hashable, CustomStringConvertible {
     /// Abandons the sending part with RESET_STREAM carrying `code` (RFC 9000 §19.4).
     public func reset(code: UInt64) async throws {
         let handle = connection, id = self.id
+        let stream = self
         try await driver.suspend { (s: inout DriverState, driver, _, continuation: CheckedContinuation<Void, any Error>) in
             let now = driver.now()
             let result: Result<Void, StreamError>? = s.endpoint.withConnection(handle, now: now) { c in
@@ -113,7 +121,7 @@ public final class QUICStream: Sendable, Hashable, CustomStringConvertible {
                 waiter.continuation.resume(throwing: QUICError.stream(.alreadyFinished))
             }
             switch result {
-            case nil: continuation.resume(throwing: QUICError.connectionClosed(.locallyClosed))
+            case nil: continuation.resume(throwing: stream.goneError)
             case .failure(let error): continuation.resume(throwing: QUICError.stream(error))
             case .success: continuation.resume()
             }
@@ -123,12 +131,13 @@ public final class QUICStream: Sendable, Hashable, CustomStringConvertible {
     /// Asks the peer to stop sending with STOP_SENDING carrying `code` (RFC 9000 §19.5).
     public func stopSending(code: UInt64) async throws {
         let handle = connection, id = self.id
+        let stream = self
         try await driver.suspend { (s: inout DriverState, driver, _, continuation: CheckedContinuation<Void, any Error>) in
             let result: Result<Void, StreamError>? = s.endpoint.withConnection(handle, now: driver.now()) { c in
                 do throws(StreamError) { try c.stopSending(id, errorCode: code); return .success(()) } catch { return .failure(error) }
             }
             switch result {
-            case nil: continuation.resume(throwing: QUICError.connectionClosed(.locallyClosed))
+            case nil: continuation.resume(throwing: stream.goneError)
             case .failure(let error): continuation.resume(throwing: QUICError.stream(error))
             case .success: continuation.resume()
             }
