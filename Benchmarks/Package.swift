@@ -66,5 +66,15 @@ let package = Package(
             path: "Benchmarks/KoriumIOBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "KoriumQUICStreamsBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "KoriumQUIC", package: "swift-korium"),
+                .product(name: "KoriumWire", package: "swift-korium"),
+            ],
+            path: "Benchmarks/KoriumQUICStreamsBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )
