@@ -15,6 +15,8 @@ struct Korium: AsyncParsableCommand {
             CTCheckCommand.self,
             IOBenchCommand.self,
             NetemProxyCommand.self,
+            QUICServerCommand.self,
+            QUICClientCommand.self,
         ]
     )
 }

@@ -1,0 +1,184 @@
+import ArgumentParser
+import Foundation
+import KoriumCrypto
+import KoriumIO
+import KoriumQUIC
+
+/// `korium quic-client`: fetches over `perf` or `hq-interop` from a QUIC server and prints the
+/// handshake time, throughput and a hash of what arrived (Tests/Interop/README.md).
+struct QUICClientCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "quic-client", abstract: "Fetch over perf or hq-interop (HTTP/0.9) from a QUIC server.")
+
+    @Option(help: "Server address.") var host = "127.0.0.1"
+    @Option(help: "Server UDP port.") var port: UInt16 = 4433
+    @Option(help: "SNI, and the name checked in CA mode.") var serverName = "localhost"
+    @OptionGroup var tls: QUICTLSOptions
+    @Option(help: "Application protocol: perf or hq-interop.") var alpn = "perf"
+    @Option(help: "perf: bytes requested per stream.") var bytes: UInt64 = 1 << 20
+    @Option(help: "perf: streams, all open at once.") var streams = 1
+    @Option(help: "hq-interop: comma-separated paths, fetched at once.") var requests = "/1048576"
+    @Flag(help: "Fail unless the server sent a Retry.") var retryExpected = false
+    @Option(help: "Offer this version first (hex, e.g. 0x1a2a3a4a) to trigger Version Negotiation.") var versionFirst: String?
+    @Option(help: "Hash printed over the received bodies: sha256 or blake2b.") var output = "sha256"
+    @Option(help: "Give up after this many seconds.") var timeout: Double = 60
+
+    /// Bodies are kept in memory to hash them in request order; larger totals are refused.
+    static let maxTotalBytes: UInt64 = 1 << 30
+
+    func validate() throws {
+        guard tls.hasPeerVerification else {
+            throw ValidationError("choose how to verify the server: --ca, --pin or --insecure-any-ed25519")
+        }
+        guard alpn == "perf" || alpn == "hq-interop" else { throw ValidationError("--alpn must be perf or hq-interop") }
+        guard output == "sha256" || output == "blake2b" else { throw ValidationError("--output must be sha256 or blake2b") }
+        guard streams >= 1 else { throw ValidationError("--streams must be positive") }
+        if alpn == "perf", bytes.multipliedReportingOverflow(by: UInt64(streams)).partialValue > Self.maxTotalBytes {
+            throw ValidationError("--bytes × --streams above \(Self.maxTotalBytes)")
+        }
+        if let versionFirst, Self.version(versionFirst) == nil { throw ValidationError("--version-first must be hex, e.g. 0x1a2a3a4a") }
+    }
+
+    static func version(_ text: String) -> UInt32? {
+        let digits = text.lowercased().hasPrefix("0x") ? String(text.dropFirst(2)) : text
+        return UInt32(digits, radix: 16)
+    }
+
+    func run() async throws {
+        let outcome: Result<String, ClientFailure>
+        do {
+            outcome = .success(try await withDeadline(seconds: timeout) { try await self.fetch() })
+        } catch let failure as ClientFailure {
+            outcome = .failure(failure)
+        } catch let error as QUICError {
+            outcome = .failure(ClientFailure(kind: Self.kind(of: error), message: error.description))
+        } catch {
+            outcome = .failure(ClientFailure(kind: "io", message: "\(error)"))
+        }
+        switch outcome {
+        case .success(let line):
+            QUICOutput.line(line)
+        case .failure(let failure):
+            QUICOutput.line("ERROR \(failure.kind) \(failure.message)")
+            throw ExitCode(1)
+        }
+    }
+
+    struct ClientFailure: Error {
+        var kind: String
+        var message: String
+    }
+
+    static func kind(of error: QUICError) -> String {
+        switch error {
+        case .connectionClosed: return "closed"
+        case .stream, .readLimitExceeded: return "stream"
+        default: return "io"
+        }
+    }
+
+    /// Runs `body`, failing with kind `timeout` after `seconds`.
+    func withDeadline<R: Sendable>(seconds: Double, _ body: @escaping @Sendable () async throws -> R) async throws -> R {
+        try await withThrowingTaskGroup(of: R?.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                try await Task.sleep(for: .milliseconds(Int64(seconds * 1_000)))
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let value = first else {
+                throw ClientFailure(kind: "timeout", message: "no result after \(seconds) s")
+            }
+            return value
+        }
+    }
+
+    /// Connects, transfers, and returns the RESULT line (after printing the HANDSHAKE line).
+    func fetch() async throws -> String {
+        let (config, _) = try tls.connectionConfiguration(alpn: [alpn], dnsName: "client")
+        let server = try QUICEndpoint.socketAddress(host: host, port: port)
+        let endpoint = try QUICEndpoint.bind(host: server.isIPv6 ? "::" : "0.0.0.0", port: 0, configuration: .init(client: config))
+        let clock = ContinuousClock()
+        let start = clock.now
+        let connection: QUICConnection
+        do {
+            connection = try await endpoint.connect(
+                to: server, serverName: serverName, offeringVersionFirst: versionFirst.flatMap(Self.version))
+        } catch let error as QUICError {
+            await endpoint.close()
+            throw ClientFailure(kind: "handshake", message: error.description)
+        }
+        let handshake = clock.now - start
+        QUICOutput.line("HANDSHAKE ok ms=\(QUICOutput.decimal(QUICOutput.seconds(handshake) * 1_000)) alpn=\(connection.alpn ?? "-") "
+            + "retry=\(connection.sawRetry ? 1 : 0) version_negotiation=\(connection.sawVersionNegotiation ? 1 : 0) "
+            + "peer_key=\(connection.peerPublicKey.map(QUICOutput.hex) ?? "-")")
+        if retryExpected && !connection.sawRetry {
+            await endpoint.close()
+            throw ClientFailure(kind: "handshake", message: "the server did not send a Retry")
+        }
+        let transferStart = clock.now
+        let bodies: [[UInt8]]
+        do {
+            bodies = alpn == "perf" ? try await perf(connection) : try await hq(connection)
+        } catch {
+            await endpoint.close()
+            throw error
+        }
+        let elapsed = QUICOutput.seconds(clock.now - transferStart)
+        await connection.close()
+        await endpoint.close()
+        let total = bodies.reduce(0) { $0 + $1.count }
+        let digest: String
+        if output == "blake2b" {
+            var hasher = try BLAKE2b()
+            for body in bodies { hasher.update(body) }
+            digest = "blake2b:" + QUICOutput.hex(hasher.finalize())
+        } else {
+            var hasher = SHA256()
+            for body in bodies { hasher.update(body) }
+            digest = "sha256:" + QUICOutput.hex(hasher.finalize())
+        }
+        let mbps = elapsed > 0 ? Double(total) / 1e6 / elapsed : 0
+        return "RESULT ok streams=\(bodies.count) bytes=\(total) seconds=\(QUICOutput.decimal(elapsed, places: 6)) "
+            + "mbps=\(QUICOutput.decimal(mbps)) hash=\(digest)"
+    }
+
+    /// perf: per stream, an 8-byte big-endian count then FIN; the answer is that many bytes.
+    func perf(_ connection: QUICConnection) async throws -> [[UInt8]] {
+        let count = bytes
+        return try await withThrowingTaskGroup(of: (Int, [UInt8]).self) { group in
+            for index in 0..<streams {
+                group.addTask {
+                    let stream = try await connection.openBidirectionalStream()
+                    let request = (0..<8).map { UInt8(truncatingIfNeeded: count >> (56 - 8 * UInt64($0))) }
+                    try await stream.write(request, finish: true)
+                    let body = try await stream.readToEnd(limit: Int(count))
+                    guard body.count == Int(count) else {
+                        throw ClientFailure(kind: "stream", message: "stream \(index): \(body.count) of \(count) bytes")
+                    }
+                    return (index, body)
+                }
+            }
+            var bodies = [[UInt8]](repeating: [], count: streams)
+            for try await (index, body) in group { bodies[index] = body }
+            return bodies
+        }
+    }
+
+    /// hq-interop: per path, `GET /path\r\n` then FIN; the answer is the body.
+    func hq(_ connection: QUICConnection) async throws -> [[UInt8]] {
+        let paths = requests.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        return try await withThrowingTaskGroup(of: (Int, [UInt8]).self) { group in
+            for (index, path) in paths.enumerated() {
+                group.addTask {
+                    let stream = try await connection.openBidirectionalStream()
+                    try await stream.write(Array("GET \(path)\r\n".utf8), finish: true)
+                    return (index, try await stream.readToEnd(limit: Int(Self.maxTotalBytes)))
+                }
+            }
+            var bodies = [[UInt8]](repeating: [], count: paths.count)
+            for try await (index, body) in group { bodies[index] = body }
+            return bodies
+        }
+    }
+}
