@@ -37,6 +37,22 @@ public final class QLogFileSink: QLogSink {
         state = Mutex(State(fd: fd, buffer: buffer))
     }
 
+    /// Creates `DIRECTORY/<group id hex>_<client|server>.sqlog` (the naming qlog tools expect
+    /// for `--qlog DIR`; `connection` when the trace has no group id) for `trace`.
+    public convenience init(directory: String, trace: QLogTraceInfo) throws(IOError) {
+        var name = ""
+        if let group = trace.groupID {
+            name = group.withUnsafeBytes { bytes in
+                var hex = ""
+                for b in bytes { hex += (b < 16 ? "0" : "") + String(b, radix: 16) }
+                return hex
+            }
+        }
+        if name.isEmpty { name = "connection" }
+        let role = trace.vantagePoint == .client ? "client" : "server"
+        try self.init(path: directory + (directory.hasSuffix("/") ? "" : "/") + name + "_" + role + ".sqlog", trace: trace)
+    }
+
     deinit { close() }
 
     /// Appends `event` (written out at the next flush).

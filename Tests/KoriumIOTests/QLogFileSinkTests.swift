@@ -60,6 +60,15 @@ struct QLogFileSinkTests {
         #expect(sink.droppedRecords == 0 && sink.lastWriteError == 0)
     }
 
+    @Test func directoryNaming() throws {
+        let cid = try ConnectionID([0x0a, 0xff, 0x01])
+        let sink = try QLogFileSink(directory: "/tmp/", trace: QLogTraceInfo(vantagePoint: .server, groupID: cid))
+        defer { unlink(sink.path) }
+        sink.close()
+        #expect(sink.path == "/tmp/0aff01_server.sqlog")
+        #expect(access(sink.path, R_OK) == 0)
+    }
+
     @Test func unwritablePathThrows() {
         #expect(throws: IOError.self) {
             try QLogFileSink(path: "/nonexistent-dir/x.sqlog", trace: QLogTraceInfo(vantagePoint: .server))
