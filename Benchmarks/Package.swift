@@ -76,5 +76,15 @@ let package = Package(
             path: "Benchmarks/KoriumQUICStreamsBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "KoriumHTTP3Benchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "KoriumHTTP3", package: "swift-korium"),
+                .product(name: "KoriumWire", package: "swift-korium"),
+            ],
+            path: "Benchmarks/KoriumHTTP3Benchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )
