@@ -25,7 +25,8 @@ Writes Vectors/http3/qpack-lsqpack.json, algorithm "QPACK-Field-Section":
   strings and integers, bad Huffman padding, EOS); ours must reject them too.
 
 Deterministic (fixed seed): re-running reproduces the file byte for byte.
-Run: .venv/bin/python Vectors/generators/qpack_vectors.py
+Run: .venv/bin/python Vectors/generators/qpack_vectors.py  (reads rfc7541-hpack.txt and
+rfc9204-qpack.md from $KORIUM_SPECS, default /work/shared/specs)
 """
 import os
 import random
@@ -37,7 +38,8 @@ import pylsqpack
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from vectorfile import write_project_file  # noqa: E402
 
-SPECS = "/work/shared/specs"
+# The RFC texts (for the static table and the Huffman code lengths used to compute `ours`).
+SPECS = os.environ.get("KORIUM_SPECS", "/work/shared/specs")
 
 
 def huffman_lengths():
