@@ -152,8 +152,14 @@ public enum QLogCongestionState: Sendable, Hashable {
 
 /// Which secret changed (`key_updated.key_type`).
 public enum QLogKeyType: Sendable, Hashable {
-    /// `server_initial_secret` / `client_initial_secret` etc.: the level and whose secret.
-    case initial(server: Bool), handshake(server: Bool), zeroRTT(server: Bool), oneRTT(server: Bool)
+    /// `server_initial_secret` / `client_initial_secret`.
+    case initial(server: Bool)
+    /// `server_handshake_secret` / `client_handshake_secret`.
+    case handshake(server: Bool)
+    /// `server_0rtt_secret` / `client_0rtt_secret`.
+    case zeroRTT(server: Bool)
+    /// `server_1rtt_secret` / `client_1rtt_secret`.
+    case oneRTT(server: Bool)
 }
 
 /// What caused a key change (`key_updated.trigger`).

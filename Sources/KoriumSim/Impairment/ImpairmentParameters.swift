@@ -38,9 +38,30 @@ public struct ImpairmentParameters: Sendable, Equatable {
 /// (durations as `100ms`, `2s`, `250us`), `rate` (`10mbit`, `1gbit`, `800kbit`, bits/s; `0` =
 /// unlimited), `queue` and `burst` (bytes: `64kb`, `1mb`, `1500`), `mtu` (bytes, `0` = none).
 public enum ImpairmentSetting: Sendable, Equatable {
-    case loss(Double), corrupt(Double), corruptBits(Int), duplicate(Double), reorder(Double)
-    case reorderDelay(SimDuration), delay(SimDuration), jitter(SimJitter)
-    case rate(bitsPerSecond: Int64), queue(bytes: Int64), burst(bytes: Int64), mtu(Int)
+    /// `loss`: probability a datagram is dropped.
+    case loss(Double)
+    /// `corrupt`: probability a datagram has bits flipped.
+    case corrupt(Double)
+    /// `corrupt-bits`: bits flipped per corrupted datagram.
+    case corruptBits(Int)
+    /// `dup`: probability a datagram is delivered twice.
+    case duplicate(Double)
+    /// `reorder`: probability a datagram is held back by the reorder delay.
+    case reorder(Double)
+    /// `reorder-delay`: how long a reordered datagram is held back.
+    case reorderDelay(SimDuration)
+    /// `delay`: fixed one-way delay.
+    case delay(SimDuration)
+    /// `jitter` / `jitter-exp`: random extra delay.
+    case jitter(SimJitter)
+    /// `rate`: bottleneck rate (0 = unlimited).
+    case rate(bitsPerSecond: Int64)
+    /// `queue`: bytes the bottleneck queue holds before tail drop.
+    case queue(bytes: Int64)
+    /// `burst`: token-bucket depth.
+    case burst(bytes: Int64)
+    /// `mtu`: largest datagram carried (0 = no limit).
+    case mtu(Int)
 
     /// Applies this setting to `parameters`.
     public func apply(to parameters: inout ImpairmentParameters) {
