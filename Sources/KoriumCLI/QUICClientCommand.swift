@@ -14,10 +14,10 @@ struct QUICClientCommand: AsyncParsableCommand {
     @Option(help: "Server UDP port.") var port: UInt16 = 4433
     @Option(help: "SNI, and the name checked in CA mode.") var serverName = "localhost"
     @OptionGroup var tls: QUICTLSOptions
-    @Option(help: "Application protocol: perf or hq-interop.") var alpn = "perf"
+    @Option(help: "Application protocol: perf, hq-interop or h3.") var alpn = "perf"
     @Option(help: "perf: bytes requested per stream.") var bytes: UInt64 = 1 << 20
     @Option(help: "perf: streams, all open at once.") var streams = 1
-    @Option(help: "hq-interop: comma-separated paths, fetched at once.") var requests = "/1048576"
+    @Option(help: "hq-interop and h3: comma-separated paths, fetched at once.") var requests = "/1048576"
     @Flag(help: "Fail unless the server sent a Retry.") var retryExpected = false
     @Option(help: "Offer this version first (hex, e.g. 0x1a2a3a4a) to trigger Version Negotiation.") var versionFirst: String?
     @Option(help: "Hash printed over the received bodies: sha256 or blake2b.") var output = "sha256"
@@ -30,7 +30,7 @@ struct QUICClientCommand: AsyncParsableCommand {
         guard tls.hasPeerVerification else {
             throw ValidationError("choose how to verify the server: --ca, --pin or --insecure-any-ed25519")
         }
-        guard alpn == "perf" || alpn == "hq-interop" else { throw ValidationError("--alpn must be perf or hq-interop") }
+        guard alpn == "perf" || alpn == "hq-interop" || alpn == "h3" else { throw ValidationError("--alpn must be perf, hq-interop or h3") }
         guard output == "sha256" || output == "blake2b" else { throw ValidationError("--output must be sha256 or blake2b") }
         guard streams >= 1 else { throw ValidationError("--streams must be positive") }
         if alpn == "perf", bytes.multipliedReportingOverflow(by: UInt64(streams)).partialValue > Self.maxTotalBytes {
@@ -119,7 +119,11 @@ struct QUICClientCommand: AsyncParsableCommand {
         let transferStart = clock.now
         let bodies: [[UInt8]]
         do {
-            bodies = alpn == "perf" ? try await perf(connection) : try await hq(connection)
+            switch alpn {
+            case "perf": bodies = try await perf(connection)
+            case "h3": bodies = try await HTTP3Fetching.fetch(connection, authority: "\(serverName):\(port)", paths: paths)
+            default: bodies = try await hq(connection)
+            }
         } catch {
             await endpoint.close()
             throw error
@@ -166,8 +170,13 @@ struct QUICClientCommand: AsyncParsableCommand {
     }
 
     /// hq-interop: per path, `GET /path\r\n` then FIN; the answer is the body.
+    /// The `--requests` paths.
+    var paths: [String] {
+        requests.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
     func hq(_ connection: QUICConnection) async throws -> [[UInt8]] {
-        let paths = requests.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let paths = self.paths
         return try await withThrowingTaskGroup(of: (Int, [UInt8]).self) { group in
             for (index, path) in paths.enumerated() {
                 group.addTask {

@@ -70,7 +70,8 @@ struct QUICServerCommand: AsyncParsableCommand {
 
     /// Serves every stream the client opens until the connection ends.
     static func serve(_ connection: QUICConnection, root: String?) async -> Counters {
-        await withTaskGroup(of: Counters.self) { group in
+        if connection.alpn == "h3" { return await HTTP3Serving.serve(connection, root: root) }
+        return await withTaskGroup(of: Counters.self) { group in
             for await stream in connection.incomingStreams {
                 group.addTask {
                     var c = Counters(streams: 1)
