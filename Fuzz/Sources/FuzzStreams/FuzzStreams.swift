@@ -6,7 +6,8 @@
 // `writeFrames` into a buffer of fuzzed size, and acknowledging or losing a recorded frame.
 // Invariants: no trap; a peer error carries a stream-layer RFC code and ends the run (the
 // connection would close); every packet written parses back into stream-layer frames with
-// one record per frame; the stream table never exceeds the limits.
+// one record per frame; the stream table never exceeds the limits. When bit 1 of the first
+// byte is set the input drives two StreamsStates talking to each other instead (PairMode.swift).
 import FuzzSupport
 import KoriumQUIC
 
@@ -17,7 +18,8 @@ let peerErrorCodes: Set<TransportErrorCode> = [
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzStreams(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     var input = FuzzInput(data, size)
-    let role: Role = input.takeUInt8() & 1 == 0 ? .client : .server
+    let mode = input.takeUInt8()
+    let role: Role = mode & 1 == 0 ? .client : .server
     var local = TransportParameters()
     local.initialMaxStreamsBidi = UInt64(input.takeInt(below: 9))
     local.initialMaxStreamsUni = UInt64(input.takeInt(below: 9))
@@ -29,8 +31,13 @@ public func fuzzStreams(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     peer.initialMaxStreamsBidi = UInt64(input.takeInt(below: 9))
     peer.initialMaxStreamsUni = UInt64(input.takeInt(below: 9))
     peer.initialMaxData = UInt64(input.takeInt(below: 4096))
+    let sendBuffer = 1 + input.takeInt(below: 3000)
+    if mode & 2 != 0 {
+        runPair(&input, client: local, server: peer, sendBuffer: sendBuffer)
+        return 0
+    }
     var streams = StreamsState(role: role, local: local, maxStreamReceiveWindow: 8192,
-                               maxConnectionReceiveWindow: 16384, streamSendBufferSize: 1 + input.takeInt(below: 3000))
+                               maxConnectionReceiveWindow: 16384, streamSendBufferSize: sendBuffer)
     streams.applyPeerParameters(peer)
     var records: [StreamFrameRecord] = []
     var now = Instant(nanoseconds: 1_000_000)
