@@ -251,6 +251,41 @@ import Testing
         await server.close()
     }
 
+    @Test func datagramsResetAndStopSendingReachThePeer() async throws {
+        let (server, client) = try Self.endpoints()
+        try await withTimeout(seconds: 20) {
+            async let accepted = server.accept()
+            let connection = try await client.connect(to: server.localAddress)
+            let serverSide = try await accepted
+            // RFC 9221 datagram, client → server.
+            try await connection.sendDatagram([1, 2, 3])
+            var datagrams = serverSide.datagrams.makeAsyncIterator()
+            #expect(await datagrams.next() == [1, 2, 3])
+            // RESET_STREAM: the server's read ends with the client's error code.
+            let stream = try await connection.openBidirectionalStream()
+            try await stream.write(Array("abc".utf8))
+            var incoming = serverSide.incomingStreams.makeAsyncIterator()
+            let serverStream = try #require(await incoming.next())
+            try await stream.reset(code: 7)
+            await #expect(throws: QUICError.stream(.resetByPeer(errorCode: 7))) {
+                while try await serverStream.read() != nil {}
+            }
+            // STOP_SENDING: the client's writes fail with the server's code.
+            let second = try await connection.openBidirectionalStream()
+            try await second.write([0])
+            let serverSecond = try #require(await incoming.next())
+            try await serverSecond.stopSending(code: 9)
+            await #expect(throws: QUICError.stream(.stoppedByPeer(errorCode: 9))) {
+                for _ in 0..<200 {
+                    try await second.write([UInt8](repeating: 1, count: 1_000))
+                    try await Task.sleep(for: .milliseconds(10))
+                }
+            }
+        }
+        await client.close()
+        await server.close()
+    }
+
     @Test func closedEndpointFailsPendingCalls() async throws {
         let (server, _) = try Self.endpoints()
         let waiting = Task { try await server.accept() }
