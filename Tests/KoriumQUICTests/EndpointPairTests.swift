@@ -114,6 +114,24 @@ struct EndpointPair {
         #expect(EndpointPair.completed(pair.clientEvents))
     }
 
+    @Test func clientWithZeroLengthConnectionIDsIsRoutedByAddress() throws {
+        var pair = EndpointPair()
+        var clientConfig = pair.client.configuration
+        clientConfig.localConnectionIDLength = 0
+        pair.client = Endpoint(configuration: clientConfig)
+        _ = try pair.client.connect(pair.clientConnection, to: F.serverAddress, now: pair.now)
+        pair.run { EndpointPair.completed($0.clientEvents) && EndpointPair.completed($0.serverEvents) }
+        #expect(EndpointPair.completed(pair.clientEvents))
+        #expect(EndpointPair.completed(pair.serverEvents))
+        // Short headers towards the client carry no connection ID and still arrive.
+        let handle = try #require(pair.client.handles.first)
+        _ = pair.client.withConnection(handle, now: pair.now) { $0.ping() }
+        let routedBefore = pair.client.stats.datagramsRouted
+        pair.run(for: .milliseconds(100))
+        #expect(pair.client.stats.datagramsRouted > routedBefore)
+        #expect(pair.client.stats.datagramsDropped == 0)
+    }
+
     @Test func serverThatLostItsStateResetsTheClientStatelessly() throws {
         var pair = EndpointPair()
         _ = try pair.client.connect(pair.clientConnection, to: F.serverAddress, now: pair.now)
