@@ -286,6 +286,18 @@ import Testing
         await server.close()
     }
 
+    @Test func socketAndPathAddressesConvertBothWays() throws {
+        let v4 = try SocketAddress(parsing: "192.0.2.7:4433")
+        #expect(PathAddress(v4) == PathAddress(ipv4: 0xc000_0207, port: 4433))
+        #expect(SocketAddress(PathAddress(v4)) == v4)
+        let v6 = try SocketAddress(parsing: "[2001:db8::1]:443")
+        #expect(PathAddress(v6) == PathAddress(ipv6: 0x2001_0db8_0000_0000, low: 1, port: 443))
+        #expect(SocketAddress(PathAddress(v6)) == v6)
+        // An IPv4-mapped IPv6 source (dual-stack socket) is the IPv4 peer.
+        let mapped = try SocketAddress(parsing: "[::ffff:192.0.2.7]:4433")
+        #expect(PathAddress(mapped) == PathAddress(v4))
+    }
+
     @Test func closedEndpointFailsPendingCalls() async throws {
         let (server, _) = try Self.endpoints()
         let waiting = Task { try await server.accept() }
