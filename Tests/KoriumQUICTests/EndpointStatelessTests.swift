@@ -176,6 +176,16 @@ import Testing
         #expect(server.stats.datagramsDropped == 2)
     }
 
+    @Test func aBrokenRandomSourceDropsInitialsInsteadOfLooping() throws {
+        // Regression (FuzzEndpoint): a random source repeating itself made the search for an
+        // unused connection ID loop forever once the first connection held that ID.
+        var (_, server, _) = F.endpoints { $0.random = { buffer in for i in buffer.indices { buffer[i] = 0x11 } } }
+        F.feed(&server, try F.craftedInitial(destination: F.cid([1, 1, 1, 1, 1, 1, 1, 1]), source: F.cid([1])), from: F.clientAddress)
+        F.feed(&server, try F.craftedInitial(destination: F.cid([2, 2, 2, 2, 2, 2, 2, 2]), source: F.cid([2])), from: F.clientAddress)
+        #expect(server.connectionCount == 1)
+        #expect(server.stats.datagramsDropped == 1)
+    }
+
     @Test func connectionCapRefusesFurtherInitialsWithoutState() throws {
         var (_, server, _) = F.endpoints { $0.maxConnections = 1 }
         F.feed(&server, try F.craftedInitial(destination: F.cid([1, 1, 1, 1, 1, 1, 1, 1]), source: F.cid([1])), from: F.clientAddress)

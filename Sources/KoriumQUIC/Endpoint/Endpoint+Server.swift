@@ -74,11 +74,15 @@ extension Endpoint {
 
         config.localConnectionIDLength = configuration.localConnectionIDLength
         config.statelessResetKey = configuration.statelessResetKey
+        guard let localCID = unusedConnectionID() else {
+            stats.datagramsDropped += 1
+            return
+        }
         let connection: Connection
         do {
             connection = try Connection(
                 server: config, remote: remote, now: now, originalDestinationCID: originalDestination,
-                initialDestinationCID: header.destinationConnectionID, localCID: unusedConnectionID(),
+                initialDestinationCID: header.destinationConnectionID, localCID: localCID,
                 retrySourceCID: retrySource, addressValidated: validated)
         } catch {
             stats.datagramsDropped += 1
@@ -98,7 +102,10 @@ extension Endpoint {
     /// RFC 9000 §8.1.2: a Retry with a fresh Source Connection ID and a token binding the
     /// client's address to its original Destination Connection ID.
     mutating func queueRetry(header: PacketHeader, remote: PathAddress, now: Instant) {
-        let retrySource = unusedConnectionID()
+        guard let retrySource = unusedConnectionID() else {
+            stats.statelessResponsesDropped += 1
+            return
+        }
         var nonce = [UInt8](repeating: 0, count: 12)
         nonce.withUnsafeMutableBytes { configuration.random($0) }
         let token: [UInt8]

@@ -52,11 +52,18 @@ extension Endpoint {
         }
     }
 
-    /// A fresh local connection ID that routes nowhere yet.
-    func unusedConnectionID() -> ConnectionID {
-        var cid = randomConnectionID(length: configuration.localConnectionIDLength)
-        while routes[cid] != nil || initialRoutes[cid] != nil { cid = randomConnectionID(length: configuration.localConnectionIDLength) }
-        return cid
+    /// Random draws before giving up on a fresh connection ID (a collision of 8 random bytes is
+    /// already astronomically unlikely; repeated ones mean a broken random source).
+    static let maxConnectionIDDraws = 8
+
+    /// A fresh local connection ID that routes nowhere yet; nil if the random source keeps
+    /// producing IDs in use (the caller then drops the packet rather than loop).
+    func unusedConnectionID() -> ConnectionID? {
+        for _ in 0..<Self.maxConnectionIDDraws {
+            let cid = randomConnectionID(length: configuration.localConnectionIDLength)
+            if routes[cid] == nil && initialRoutes[cid] == nil { return cid }
+        }
+        return nil
     }
 
     /// Writes `response` at the start of `buffer`; nil (the response is dropped) if it does not fit.
