@@ -118,6 +118,21 @@ struct QUICCommandTests {
         #expect(secrets.count == 5 && secrets.allSatisfy { $0.split(separator: " ").count == 3 })
     }
 
+    @Test func h3GetsGeneratedBodiesHashCheckedAndA404Fails() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "build the korium product first")
+        let server = try Server(["--alpn", "h3", "--max-connections", "2"])
+        let run = try Self.client(["--port", "\(server.port)", "--pin", server.key, "--alpn", "h3", "--requests", "/3000000,/0,/70000"])
+        #expect(run.status == 0)
+        let handshake = Self.fields(try #require(run.lines.first { $0.hasPrefix("HANDSHAKE ok ") }))
+        #expect(handshake["alpn"] == "h3")
+        let result = Self.fields(try #require(run.lines.last { $0.hasPrefix("RESULT ok ") }))
+        #expect(result["streams"] == "3" && result["bytes"] == "3070000")
+        #expect(result["hash"] == "sha256:" + (try Self.pythonHash("sha256", sizes: [3_000_000, 0, 70_000])))
+        let missing = try Self.client(["--port", "\(server.port)", "--pin", server.key, "--alpn", "h3", "--requests", "/no-such-file"])
+        #expect(missing.status == 1)
+        #expect(missing.lines.last?.hasPrefix("ERROR stream ") == true && missing.lines.last?.contains("404") == true)
+    }
+
     @Test func wrongPinnedKeyFailsTheHandshakeWithAnErrorLine() throws {
         try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "build the korium product first")
         let server = try Server(["--max-connections", "1"])
