@@ -31,23 +31,31 @@ struct DeadlineHeap: Sendable {
         let last = entries.removeLast()
         if !entries.isEmpty {
             entries[0] = last
-            var parent = 0
-            while true {
-                let left = 2 * parent + 1, right = left + 1
-                var smallest = parent
-                if left < entries.count && entries[left].deadline < entries[smallest].deadline { smallest = left }
-                if right < entries.count && entries[right].deadline < entries[smallest].deadline { smallest = right }
-                if smallest == parent { break }
-                entries.swapAt(parent, smallest)
-                parent = smallest
-            }
+            siftDown(0)
         }
         return first
     }
 
-    /// Rebuilds from `live` entries (drops every stale one), keeping capacity.
-    mutating func rebuild(_ live: [Entry]) {
-        entries.removeAll(keepingCapacity: true)
-        for entry in live { push(entry) }
+    /// Drops every entry `isStale` accepts and restores the heap order, in place (no allocation).
+    mutating func removeAll(where isStale: (Entry) -> Bool) {
+        entries.removeAll(where: isStale)
+        var parent = entries.count / 2
+        while parent > 0 {
+            parent -= 1
+            siftDown(parent)
+        }
+    }
+
+    private mutating func siftDown(_ start: Int) {
+        var parent = start
+        while true {
+            let left = 2 * parent + 1, right = left + 1
+            var smallest = parent
+            if left < entries.count && entries[left].deadline < entries[smallest].deadline { smallest = left }
+            if right < entries.count && entries[right].deadline < entries[smallest].deadline { smallest = right }
+            if smallest == parent { return }
+            entries.swapAt(parent, smallest)
+            parent = smallest
+        }
     }
 }

@@ -354,13 +354,14 @@ public struct Endpoint: Sendable {
         events.append(event)
     }
 
+    /// Drops stale heap entries (rescheduled or gone connections) in place.
     mutating func compactTimers() {
-        var live: [DeadlineHeap.Entry] = []
-        live.reserveCapacity(connectionCount)
-        for i in slots.indices where slots[i].connection != nil {
-            if let d = slots[i].scheduled { live.append(.init(deadline: d, index: UInt32(i), generation: slots[i].generation)) }
+        let slots = self.slots
+        timers.removeAll { entry in
+            let i = Int(entry.index)
+            return i >= slots.count || slots[i].generation != entry.generation || slots[i].connection == nil
+                || slots[i].scheduled != entry.deadline
         }
-        timers.rebuild(live)
     }
 
     /// Inserts a new connection; its first events and output are collected at once.
