@@ -159,9 +159,11 @@ def find_impls(selected: set[str]) -> tuple[dict[str, Impl], dict[str, str]]:
         else:
             missing["quinn"] = f"{quinn.relative_to(ROOT)} not built (make interop-peers)"
     if "korium" in selected:
-        candidates = [os.environ.get("KORIUM", ""), str(ROOT / ".build/release/korium"),
-                      str(ROOT / ".build/debug/korium")]
-        found = [c for c in candidates if c and Path(c).exists()]
+        # $KORIUM wins; otherwise the newer of the release and debug builds (a stale release
+        # binary must not shadow the debug build `make test` just made).
+        builds = sorted((p for p in (ROOT / ".build/release/korium", ROOT / ".build/debug/korium") if p.exists()),
+                        key=lambda p: p.stat().st_mtime, reverse=True)
+        found = ([os.environ["KORIUM"]] if os.environ.get("KORIUM") else []) + [str(p) for p in builds]
         def has_quic(binary: str) -> bool:
             try:
                 return subprocess.run([binary, "quic-server", "--help"], capture_output=True,
