@@ -23,7 +23,7 @@ import Testing
     }
 
     static func keyJSON() throws -> (seed: [UInt8], publicKey: [UInt8]) {
-        let data = try Data(contentsOf: ExternalTools.repoRoot.appendingPathComponent("Vectors/pem/key.json"))
+        let data = try Data(contentsOf: ExternalTools.repoRoot.appendingPathComponent("Vectors/pem/key.expected"))
         let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: String])
         return (hex(try #require(object["seed"])), hex(try #require(object["publicKey"])))
     }

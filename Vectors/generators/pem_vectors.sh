@@ -3,7 +3,7 @@
 # independent implementation of PEM, PKCS#8 (RFC 8410 §7), SubjectPublicKeyInfo and X.509), used
 # by KoriumTLSTests/PEMTests and the quic-server/quic-client CLI tests.
 #   sh Vectors/generators/pem_vectors.sh            (from the repository root; needs openssl 3)
-# Files: key.pem (PKCS#8 private key), pub.pem (its SubjectPublicKeyInfo), key.json (the raw
+# Files: key.pem (PKCS#8 private key), pub.pem (its SubjectPublicKeyInfo), key.expected (JSON: the raw
 # 32-byte seed and public key as openssl prints them), selfsigned.pem (self-signed certificate
 # for key.pem, SAN DNS:localhost), ca.key.pem + ca.pem (a CA), leaf.key.pem + leaf.pem (a leaf
 # issued by the CA, SAN DNS:localhost), chain.pem (leaf then CA), client.key.pem + client.pem
@@ -22,7 +22,7 @@ openssl pkey -in "$out/key.pem" -noout -text > "$tmp/text"
 seed=$(awk '/^priv:/{f=1;next} /^pub:/{f=0} f' "$tmp/text" | tr -d ' :\n')
 pub=$(awk '/^pub:/{f=1;next} f' "$tmp/text" | tr -d ' :\n')
 printf '{\n  "generator": "openssl %s",\n  "seed": "%s",\n  "publicKey": "%s"\n}\n' \
-  "$(openssl version | cut -d' ' -f2)" "$seed" "$pub" > "$out/key.json"
+  "$(openssl version | cut -d' ' -f2)" "$seed" "$pub" > "$out/key.expected"
 
 openssl req -x509 -new -key "$out/key.pem" -subj /CN=localhost -days $days \
   -addext subjectAltName=DNS:localhost -out "$out/selfsigned.pem"
