@@ -4,13 +4,13 @@ import KoriumQUIC
 public struct HTTP3Configuration: Sendable {
     /// SETTINGS_MAX_FIELD_SECTION_SIZE we advertise and enforce on received field sections
     /// (RFC 9114 §4.2.2); also the cap on any buffered frame payload (HEADERS, SETTINGS).
-    public var maxFieldSectionSize: Int = 64 * 1024
+    public var maxFieldSectionSize: Int = HTTP3Limits.maxFieldSectionSize
     /// The most request streams tracked at once; the peer opening more (the transport's
     /// MAX_STREAMS should be lower) is H3_EXCESSIVE_LOAD.
-    public var maxRequestStreams: Int = 1024
+    public var maxRequestStreams: Int = HTTP3Limits.maxRequestStreams
     /// The most peer unidirectional streams of unknown or reserved type being discarded at
     /// once; more is H3_EXCESSIVE_LOAD.
-    public var maxIgnoredStreams: Int = 64
+    public var maxIgnoredStreams: Int = HTTP3Limits.maxIgnoredStreams
     /// A reserved setting (`0x1f * N + 0x21`) to send in SETTINGS (RFC 9114 §7.2.4.1: SHOULD);
     /// nil sends none.
     public var greaseSetting: (id: UInt64, value: UInt64)? = (id: 0x1f * 3 + 0x21, value: 0x2a)

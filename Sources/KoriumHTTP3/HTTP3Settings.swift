@@ -59,7 +59,7 @@ public struct HTTP3Settings: Hashable, Sendable {
     }
 
     /// The most parameters one SETTINGS frame may carry before it is treated as excessive load.
-    public static let maxParameterCount = 256
+    public static let maxParameterCount = HTTP3Limits.maxSettingsParameters
 
     /// Decodes a SETTINGS payload. A truncated pair is H3_FRAME_ERROR; a duplicated identifier
     /// or an HTTP/2 setting without HTTP/3 counterpart is H3_SETTINGS_ERROR (§7.2.4, §7.2.4.1);

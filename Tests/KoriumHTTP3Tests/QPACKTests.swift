@@ -97,3 +97,45 @@ func feed(_ receiver: inout QPACKStreamReceiver, _ bytes: [UInt8]) throws(QPACKE
     }
     try result.get()
 }
+
+@Suite("QPACK and Huffman properties")
+struct QPACKPropertyTests {
+    /// A tiny deterministic generator (LCG), so failures reproduce.
+    struct Generator {
+        var state: UInt64
+        mutating func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int(state >> 33) % bound
+        }
+        mutating func bytes(_ count: Int) -> [UInt8] { (0..<count).map { _ in UInt8(next(256)) } }
+    }
+
+    @Test("random header lists round-trip through encoder and decoder")
+    func roundTrip() throws {
+        var random = Generator(state: 9204)
+        for _ in 0..<300 {
+            var fields: [HTTPField] = []
+            for _ in 0..<random.next(12) {
+                switch random.next(3) {
+                case 0: fields.append(QPACKStaticTable.fields[random.next(99)])
+                case 1: fields.append(HTTPField(name: QPACKStaticTable.fields[random.next(99)].name, value: random.bytes(random.next(300))))
+                default: fields.append(HTTPField(name: random.bytes(1 + random.next(40)), value: random.bytes(random.next(300))))
+                }
+            }
+            let encoded = QPACKEncoder.encodeFieldSection(fields)
+            #expect(try QPACKDecoder.decodeFieldSection(encoded, maxSize: .max) == fields)
+        }
+    }
+
+    @Test("arbitrary bytes never trap the decoders; every Huffman output decodes")
+    func arbitraryBytes() throws {
+        var random = Generator(state: 7541)
+        for _ in 0..<3000 {
+            let bytes = random.bytes(random.next(64))
+            _ = try? QPACKDecoder.decodeFieldSection([0, 0] + bytes, maxSize: 4096)
+            _ = try? QPACKDecoder.decodeFieldSection(bytes, maxSize: 4096)
+            if let decoded = try? Huffman.decode(bytes) { #expect(try Huffman.decode(Huffman.encode(decoded)) == decoded) }
+            #expect(try Huffman.decode(Huffman.encode(bytes)) == bytes)
+        }
+    }
+}
