@@ -304,3 +304,39 @@ struct StreamsStateChaosTests {
         #expect(!pair.client.hasPendingFrames && !pair.server.hasPendingFrames)
     }
 }
+
+@Suite("StreamsState: repeated blocked reports")
+struct StreamsStateBlockedRepeatTests {
+    @Test("requeueBlockedReports repeats DATA_BLOCKED and STREAM_DATA_BLOCKED while still blocked, nothing once unblocked")
+    func repeatBlocked() throws {
+        let small = StreamsPair.parameters(streams: 10, maxData: 1500, streamData: 1000)
+        var pair = StreamsPair(seed: 13, clientParameters: small, serverParameters: small, sendBuffer: 100_000,
+                               maxStreamWindow: 1000, maxConnectionWindow: 1500)
+        var reports: [String] = []
+        pair.observer = { frame, fromClient in
+            guard fromClient else { return }
+            if case .dataBlocked(let limit) = frame { reports.append("data \(limit)") }
+            if case .streamDataBlocked(let id, let limit) = frame { reports.append("stream \(id) \(limit)") }
+        }
+        let a = pair.client.openStream(bidirectional: false)!
+        let b = pair.client.openStream(bidirectional: false)!
+        #expect(try pair.client.write([UInt8](repeating: 1, count: 2000), to: a) == 2000)
+        #expect(try pair.client.write([UInt8](repeating: 1, count: 2000), to: b) == 2000)
+        for _ in 0..<20 { _ = pair.step() }
+        let first = reports
+        #expect(first.contains("data 1500") && first.contains { $0.hasPrefix("stream \(a.rawValue)") })
+        #expect(!pair.client.hasPendingFrames)
+        let requeued = pair.client.requeueBlockedReports()
+        #expect(requeued)
+        for _ in 0..<20 { _ = pair.step() }
+        #expect(reports.count > first.count && reports.dropFirst(first.count).contains("data 1500"))
+        // Once the receiver reads, credit flows and nothing is blocked any more.
+        for _ in 0..<50 {
+            _ = try? pair.server.read(a)
+            _ = try? pair.server.read(b)
+            _ = pair.step()
+        }
+        let stillBlocked = pair.client.requeueBlockedReports()
+        #expect(!stillBlocked)
+    }
+}

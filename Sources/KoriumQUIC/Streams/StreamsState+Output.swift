@@ -269,3 +269,25 @@ extension StreamsState {
         }
     }
 }
+
+extension StreamsState {
+    /// RFC 9000 §4.1: a sender blocked by flow control SHOULD repeat DATA_BLOCKED /
+    /// STREAM_DATA_BLOCKED when it has no ack-eliciting packets in flight, or an idle peer may
+    /// time the connection out. The connection calls this then (it knows what is in flight);
+    /// every report still true is queued again. Returns whether any was.
+    @discardableResult
+    public mutating func requeueBlockedReports() -> Bool {
+        var queued = false
+        if connectionSend.available == 0 && !connectionBlocked.isEmpty {
+            dataBlockedLimit = connectionSend.maximum
+            queued = true
+        }
+        for slot in entries.indices {
+            guard let send = entries[slot].send, send.resetCode == nil, send.unsentCount > 0, send.flow.available == 0 else { continue }
+            entries[slot].send!.blockedLimit = send.flow.maximum
+            scheduleControl(slot)
+            queued = true
+        }
+        return queued
+    }
+}
