@@ -134,6 +134,9 @@ struct SimDHTCommand: ParsableCommand {
             table.add("honest nodes online at end", SimFormat.grouped(last.online))
         }
         if sybil > 0 { table.add("queries attacked by sybils", SimFormat.grouped(report.sybilAttacks)) }
+        let memory = experiment.meanMemoryUsage().usage
+        table.add("core tables bytes/node (mean)", SimFormat.grouped(memory.tables))
+        for f in memory.fields where f.bytes > 0 { table.add("  " + f.name, SimFormat.grouped(f.bytes)) }
         SimRunFooter(wallSeconds: wall, cpuSeconds: cpu, residentBefore: rssBefore, residentAfterSetup: rssSetup, residentAfter: rssAfter)
             .add(to: &table, simulation: sim)
         print(table.render(), terminator: "")

@@ -45,6 +45,9 @@ public struct AdaptiveParameters: Sendable {
         }
     }
 
+    /// Heap bytes of the window.
+    var heapBytes: Int { HeapSize.array(outcomes) + HeapSize.array(times) }
+
     /// Outcomes in the window.
     public var sampleCount: Int { filled }
 

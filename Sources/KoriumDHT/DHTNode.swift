@@ -82,6 +82,36 @@ public struct DHTNode: Sendable {
     /// Requests awaiting an answer.
     public var pendingRequests: Int { pending.count }
 
+    /// Approximate bytes held, by table (allocated capacity; see `DHTMemoryUsage`).
+    public var memoryUsage: DHTMemoryUsage {
+        var m = DHTMemoryUsage()
+        m.inline = MemoryLayout<DHTNode>.stride
+        let r = routing.heapBytes
+        m.routingTable = r.buckets
+        m.replacementCaches = r.replacements
+        m.perIPCounts = r.perIP
+        m.tiering = tiering.heapBytes
+        m.insertionLimiters = perPeerInsertions.heapBytes + perIPInsertions.heapBytes
+        m.valueStoreTables = store.tableHeapBytes
+        m.valueRecords = store.totalBytes
+        m.adaptiveWindow = adaptive.heapBytes
+        m.lookups = HeapSize.dictionary(lookups) + lookups.values.reduce(0) { $0 + $1.heapBytes }
+        m.pendingRequests = HeapSize.dictionary(pending)
+        m.queues = HeapSize.array(transmits) + HeapSize.array(events)
+        return m
+    }
+
+    /// Queues and tables that drained keep at most this many slots between bursts (a real
+    /// node reuses them without reallocating; 10⁵ simulated nodes must not each keep the
+    /// high-water mark of their busiest moment).
+    static let retainedIdleSlots = 4
+
+    /// Releases the storage of the request and lookup tables once they are empty.
+    mutating func releaseIdleStorage() {
+        if pending.isEmpty, pending.capacity > Self.retainedIdleSlots { pending = [:] }
+        if lookups.isEmpty, lookups.capacity > Self.retainedIdleSlots { lookups = [:] }
+    }
+
     // MARK: Inputs
 
     /// Comes online: learns the bootstrap contacts (subject to the same checks as any
@@ -219,7 +249,11 @@ public struct DHTNode: Sendable {
     /// The next message to send, in order.
     public mutating func pollTransmit() -> DHTTransmit? {
         guard transmitHead < transmits.count else {
-            if !transmits.isEmpty { transmits.removeAll(keepingCapacity: true); transmitHead = 0 }
+            if !transmits.isEmpty {
+                transmits.removeAll(keepingCapacity: transmits.capacity <= Self.retainedIdleSlots)
+                transmitHead = 0
+                releaseIdleStorage()
+            }
             return nil
         }
         defer { transmitHead += 1 }
@@ -229,7 +263,10 @@ public struct DHTNode: Sendable {
     /// The next event, in order.
     public mutating func pollEvent() -> DHTEvent? {
         guard eventHead < events.count else {
-            if !events.isEmpty { events.removeAll(keepingCapacity: true); eventHead = 0 }
+            if !events.isEmpty {
+                events.removeAll(keepingCapacity: events.capacity <= Self.retainedIdleSlots)
+                eventHead = 0
+            }
             return nil
         }
         defer { eventHead += 1 }
@@ -454,12 +491,10 @@ public struct DHTNode: Sendable {
     /// deeper empty buckets cover ranges where no node is expected), a few per round.
     mutating func refreshBuckets(now: DHTInstant, rng: inout some RandomNumberGenerator) {
         var started = 0
-        var lowestNonEmpty = DHTLimits.bucketCount
-        for i in 0..<DHTLimits.bucketCount where !routing.buckets[i].entries.isEmpty { lowestNonEmpty = i; break }
-        guard lowestNonEmpty < DHTLimits.bucketCount else { return }
+        guard let lowestNonEmpty = routing.lowestNonEmptyBucket else { return }
         var i = DHTLimits.bucketCount - 1
         while i >= max(0, lowestNonEmpty - 1), started < DHTLimits.maxRefreshLookupsPerRound {
-            if now - routing.buckets[i].lastTouched >= config.bucketStaleThreshold {
+            if now - routing.bucket(i).lastTouched >= config.bucketStaleThreshold {
                 let target = identity.nodeID.randomID(inBucket: i, using: &rng)
                 routing.touch(bucket: i, now: now)
                 _ = startLookup(.refresh, target: target, now: now)

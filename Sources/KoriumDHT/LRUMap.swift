@@ -1,44 +1,53 @@
 /// A dictionary with a capacity and least-recently-used eviction: every table of the DHT that
 /// a peer can grow (prefix table, rate limiters, local store) is one of these.
 ///
-/// Entries live in parallel arrays linked into a recency list by index, so insert, lookup,
-/// touch and evict are O(1) and the list itself never allocates per operation.
+/// Entries live in one dense array of slots linked into a recency list by 32-bit index (no
+/// optionals, no per-entry allocation), so insert, lookup, touch and evict are O(1). Removal
+/// moves the last slot into the hole, so the array never holds dead entries; when a burst has
+/// passed and the map holds less than a quarter of its storage, the storage is shrunk, so a
+/// million simulated nodes do not each keep the high-water mark of their warm-up.
 public struct LRUMap<Key: Hashable, Value> {
+    struct Slot {
+        var key: Key
+        var value: Value
+        var prev: Int32
+        var next: Int32
+    }
+
     /// The most entries kept; inserting beyond it evicts the least recently used.
     public let capacity: Int
 
-    private var index: [Key: Int] = [:]
-    private var keys: [Key?] = []
-    private var values: [Value?] = []
-    private var prev: [Int] = []
-    private var next: [Int] = []
-    private var free: [Int] = []
-    private var head = -1 // most recently used
-    private var tail = -1 // least recently used
+    private var index: [Key: Int32] = [:]
+    private var slots: [Slot] = []
+    private var head: Int32 = -1 // most recently used
+    private var tail: Int32 = -1 // least recently used
 
-    /// An empty map holding at most `capacity` (≥ 1) entries.
+    /// Storage below this many slots is never shrunk (not worth a reallocation).
+    static var minimumShrinkStorage: Int { 32 }
+
+    /// An empty map holding at most `capacity` (1…2³¹−1) entries.
     public init(capacity: Int) {
-        precondition(capacity >= 1, "LRUMap capacity must be positive")
+        precondition(capacity >= 1 && capacity < Int(Int32.max), "LRUMap capacity must be in 1..<2^31")
         self.capacity = capacity
     }
 
     /// The number of entries.
-    public var count: Int { index.count }
+    public var count: Int { slots.count }
 
     /// Whether there are no entries.
-    public var isEmpty: Bool { index.isEmpty }
+    public var isEmpty: Bool { slots.isEmpty }
 
     /// The value for `key`, marking it most recently used.
     public mutating func get(_ key: Key) -> Value? {
         guard let i = index[key] else { return nil }
         moveToFront(i)
-        return values[i]
+        return slots[Int(i)].value
     }
 
     /// The value for `key` without changing its recency.
     public func peek(_ key: Key) -> Value? {
         guard let i = index[key] else { return nil }
-        return values[i]
+        return slots[Int(i)].value
     }
 
     /// Whether `key` is present (recency unchanged).
@@ -49,20 +58,14 @@ public struct LRUMap<Key: Hashable, Value> {
     @discardableResult
     public mutating func set(_ key: Key, _ value: Value) -> (key: Key, value: Value)? {
         if let i = index[key] {
-            values[i] = value
+            slots[Int(i)].value = value
             moveToFront(i)
             return nil
         }
         var evicted: (key: Key, value: Value)?
-        if index.count >= capacity { evicted = removeLeastRecentlyUsed() }
-        let i: Int
-        if let reused = free.popLast() {
-            i = reused
-            keys[i] = key; values[i] = value; prev[i] = -1; next[i] = -1
-        } else {
-            i = keys.count
-            keys.append(key); values.append(value); prev.append(-1); next.append(-1)
-        }
+        if slots.count >= capacity { evicted = removeLeastRecentlyUsed() }
+        let i = Int32(slots.count)
+        slots.append(Slot(key: key, value: value, prev: -1, next: -1))
         index[key] = i
         linkAtFront(i)
         return evicted
@@ -70,10 +73,8 @@ public struct LRUMap<Key: Hashable, Value> {
 
     /// Changes the value for `key` in place without changing its recency; no-op when absent.
     public mutating func update(_ key: Key, _ body: (inout Value) -> Void) {
-        guard let i = index[key], var v = values[i] else { return }
-        values[i] = nil
-        body(&v)
-        values[i] = v
+        guard let i = index[key] else { return }
+        body(&slots[Int(i)].value)
     }
 
     /// Removes `key`, returning its value.
@@ -81,54 +82,88 @@ public struct LRUMap<Key: Hashable, Value> {
     public mutating func remove(_ key: Key) -> Value? {
         guard let i = index.removeValue(forKey: key) else { return nil }
         unlink(i)
-        let v = values[i]
-        keys[i] = nil; values[i] = nil
-        free.append(i)
+        let last = Int32(slots.count - 1)
+        if i != last {
+            // Move the last slot into the hole and repoint its neighbours and index entry.
+            let moved = slots[Int(last)]
+            slots.swapAt(Int(i), Int(last))
+            if moved.prev >= 0 { slots[Int(moved.prev)].next = i } else { head = i }
+            if moved.next >= 0 { slots[Int(moved.next)].prev = i } else { tail = i }
+            index[moved.key] = i
+        }
+        let v = slots.removeLast().value
+        shrinkIfSparse()
         return v
     }
 
     /// Removes and returns the least recently used entry.
     @discardableResult
     public mutating func removeLeastRecentlyUsed() -> (key: Key, value: Value)? {
-        guard tail >= 0, let k = keys[tail], let v = values[tail] else { return nil }
-        remove(k)
+        guard tail >= 0 else { return nil }
+        let k = slots[Int(tail)].key
+        guard let v = remove(k) else { return nil }
         return (k, v)
     }
 
     /// The least recently used entry, without removing it.
     public var leastRecentlyUsed: (key: Key, value: Value)? {
-        guard tail >= 0, let k = keys[tail], let v = values[tail] else { return nil }
-        return (k, v)
+        guard tail >= 0 else { return nil }
+        let s = slots[Int(tail)]
+        return (s.key, s.value)
     }
 
     /// All entries from most to least recently used.
     public var entries: [(key: Key, value: Value)] {
         var out: [(key: Key, value: Value)] = []
-        out.reserveCapacity(index.count)
+        out.reserveCapacity(slots.count)
         var i = head
         while i >= 0 {
-            if let k = keys[i], let v = values[i] { out.append((k, v)) }
-            i = next[i]
+            let s = slots[Int(i)]
+            out.append((s.key, s.value))
+            i = s.next
         }
         return out
     }
 
-    private mutating func unlink(_ i: Int) {
-        let p = prev[i], n = next[i]
-        if p >= 0 { next[p] = n } else { head = n }
-        if n >= 0 { prev[n] = p } else { tail = p }
-        prev[i] = -1; next[i] = -1
+    /// Slots and index buckets currently allocated (for memory accounting).
+    var storageCapacity: (slots: Int, index: Int) { (slots.capacity, index.capacity) }
+
+    /// Heap bytes held by the map's storage (slot array and hash index), approximately.
+    var heapBytes: Int {
+        HeapSize.array(slots) + HeapSize.dictionary(index)
     }
 
-    private mutating func linkAtFront(_ i: Int) {
-        prev[i] = -1
-        next[i] = head
-        if head >= 0 { prev[head] = i }
+    /// After a burst, gives back storage the map no longer needs: when fewer than a quarter
+    /// of the allocated slots are used, the slots and the index are reallocated at twice the
+    /// count (amortised O(1): at least 3/4 of the storage was freed since the last growth).
+    private mutating func shrinkIfSparse() {
+        let allocated = max(slots.capacity, index.capacity)
+        guard allocated >= Self.minimumShrinkStorage, slots.count * 4 < allocated else { return }
+        var compact: [Slot] = []
+        compact.reserveCapacity(slots.count * 2)
+        compact.append(contentsOf: slots)
+        slots = compact
+        var fresh = [Key: Int32](minimumCapacity: slots.count * 2)
+        for (i, s) in slots.enumerated() { fresh[s.key] = Int32(i) }
+        index = fresh
+    }
+
+    private mutating func unlink(_ i: Int32) {
+        let p = slots[Int(i)].prev, n = slots[Int(i)].next
+        if p >= 0 { slots[Int(p)].next = n } else { head = n }
+        if n >= 0 { slots[Int(n)].prev = p } else { tail = p }
+        slots[Int(i)].prev = -1; slots[Int(i)].next = -1
+    }
+
+    private mutating func linkAtFront(_ i: Int32) {
+        slots[Int(i)].prev = -1
+        slots[Int(i)].next = head
+        if head >= 0 { slots[Int(head)].prev = i }
         head = i
         if tail < 0 { tail = i }
     }
 
-    private mutating func moveToFront(_ i: Int) {
+    private mutating func moveToFront(_ i: Int32) {
         guard head != i else { return }
         unlink(i)
         linkAtFront(i)
@@ -137,6 +172,10 @@ public struct LRUMap<Key: Hashable, Value> {
 
 /// Fixed-window counters per key with an LRU-capped key table: `allow` admits a cost while the
 /// key's total in the current window stays within the limit.
+///
+/// A counter whose window has passed means the same as no counter, so such counters are
+/// dropped from the least-recent end as they are met: the table holds the keys active in about
+/// the last window, not the last `trackedKeys` keys ever seen.
 public struct RateLimiter<Key: Hashable> {
     /// Units admitted per key per window.
     public let limit: Int
@@ -151,8 +190,12 @@ public struct RateLimiter<Key: Hashable> {
         counters = LRUMap(capacity: trackedKeys)
     }
 
+    /// Keys with a counter in the table.
+    public var trackedKeys: Int { counters.count }
+
     /// Charges `cost` to `key` at `now` if it fits in the window; false (nothing charged) if not.
     public mutating func allow(_ key: Key, cost: Int = 1, now: DHTInstant) -> Bool {
+        dropExpired(now: now)
         var entry = counters.get(key) ?? (now, 0)
         if now - entry.start >= window { entry = (now, 0) }
         guard entry.used + cost <= limit else { return false }
@@ -166,7 +209,19 @@ public struct RateLimiter<Key: Hashable> {
         guard let e = counters.peek(key), now - e.start < window else { return 0 }
         return e.used
     }
+
+    /// Removes least-recently-charged counters whose window has passed (each is removed once,
+    /// so the cost is amortised O(1) per `allow`).
+    private mutating func dropExpired(now: DHTInstant) {
+        while let oldest = counters.leastRecentlyUsed, now - oldest.value.start >= window {
+            counters.removeLeastRecentlyUsed()
+        }
+    }
+
+    /// Heap bytes held by the counter table, approximately.
+    var heapBytes: Int { counters.heapBytes }
 }
 
+extension LRUMap.Slot: Sendable where Key: Sendable, Value: Sendable {}
 extension LRUMap: Sendable where Key: Sendable, Value: Sendable {}
 extension RateLimiter: Sendable where Key: Sendable {}

@@ -2,10 +2,13 @@
 /// LRU-capped table, clustered by one-dimensional k-means into 1–7 tiers (tier 0 fastest).
 /// Lookups use `tier(of:)` to prefer faster contacts among equally useful ones.
 public struct LatencyTiering: Sendable {
+    /// What a prefix's samples come to. Tiers are clustered on the smoothed RTT alone, so the
+    /// last `MAX_RTT_SAMPLES_PER_PREFIX` samples are summarised by their EMA and how many of
+    /// them there are (saturating at the cap) instead of being kept: 16 bytes inline per
+    /// prefix, where a 32-sample ring was a 160-byte heap buffer that nothing read.
     struct PrefixStats: Sendable {
-        var samples: [UInt32] = [] // microseconds, ring of ≤ MAX_RTT_SAMPLES_PER_PREFIX
-        var nextSlot = 0
         var smoothed: Double = 0 // EMA of the samples, µs
+        var sampleCount: UInt8 = 0 // ≤ MAX_RTT_SAMPLES_PER_PREFIX
         var tier: UInt8 = 0
     }
 
@@ -21,6 +24,14 @@ public struct LatencyTiering: Sendable {
     /// The number of tracked prefixes.
     public var trackedPrefixes: Int { prefixes.count }
 
+    /// RTT samples summarised for `address`'s prefix (≤ `MAX_RTT_SAMPLES_PER_PREFIX`).
+    public func sampleCount(of address: DHTAddress) -> Int {
+        Int(prefixes.peek(address.tieringPrefix)?.sampleCount ?? 0)
+    }
+
+    /// Heap bytes of the prefix table and centroids, approximately.
+    var heapBytes: Int { prefixes.heapBytes + HeapSize.array(centroids) }
+
     /// The number of tiers (0 until the first recompute with samples).
     public var tierCount: Int { centroids.count }
 
@@ -29,16 +40,10 @@ public struct LatencyTiering: Sendable {
         let us = UInt32(clamping: max(0, rtt.nanoseconds / 1_000))
         let key = address.tieringPrefix
         var stats = prefixes.get(key) ?? PrefixStats()
-        if stats.samples.count < DHTLimits.maxRTTSamplesPerPrefix {
-            stats.samples.append(us)
-            stats.smoothed = stats.samples.count == 1 ? Double(us)
-                : DHTLimits.rttSmoothing * Double(us) + (1 - DHTLimits.rttSmoothing) * stats.smoothed
-        } else {
-            stats.samples[stats.nextSlot] = us
-            stats.nextSlot = (stats.nextSlot + 1) % DHTLimits.maxRTTSamplesPerPrefix
-            stats.smoothed = DHTLimits.rttSmoothing * Double(us) + (1 - DHTLimits.rttSmoothing) * stats.smoothed
-        }
-        if stats.samples.count == 1, !centroids.isEmpty { stats.tier = Self.nearest(Double(us), centroids) }
+        stats.smoothed = stats.sampleCount == 0 ? Double(us)
+            : DHTLimits.rttSmoothing * Double(us) + (1 - DHTLimits.rttSmoothing) * stats.smoothed
+        if Int(stats.sampleCount) < DHTLimits.maxRTTSamplesPerPrefix { stats.sampleCount += 1 }
+        if stats.sampleCount == 1, !centroids.isEmpty { stats.tier = Self.nearest(Double(us), centroids) }
         prefixes.set(key, stats)
     }
 

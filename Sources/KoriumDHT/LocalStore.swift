@@ -62,6 +62,9 @@ public struct LocalStore: Sendable {
     /// The number of stored values.
     public var count: Int { entries.count }
 
+    /// Heap bytes of the store's tables (entry map, usage, rate limiter), records excluded.
+    var tableHeapBytes: Int { entries.heapBytes + HeapSize.dictionary(usage) + rate.heapBytes }
+
     /// Bytes and entries `peer` has stored here.
     public func usage(of peer: NodeID) -> (bytes: Int, entries: Int) { usage[peer] ?? (0, 0) }
 

@@ -243,6 +243,11 @@ struct Lookup {
         return out
     }
 
+    /// Heap bytes of the lookup's lists.
+    var heapBytes: Int {
+        HeapSize.array(candidates) + HeapSize.set(seen) + HeapSize.array(inFlight) + HeapSize.array(rejections)
+    }
+
     /// Hop depth of the closest contact that answered.
     var closestHop: Int {
         candidates.first { $0.state == .responded }.map { Int($0.hop) } ?? 0

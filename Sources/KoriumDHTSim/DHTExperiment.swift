@@ -254,6 +254,22 @@ public final class DHTExperiment {
     }
 }
 
+extension DHTExperiment {
+    /// The mean `DHTNode.memoryUsage` over the nodes online now (Sybils included: they run
+    /// the same core), and how many nodes that is.
+    public func meanMemoryUsage() -> (usage: DHTMemoryUsage, nodes: Int) {
+        var sum = DHTMemoryUsage()
+        var n = 0
+        simulation.withNodes { nodes in
+            for i in 0..<nodes.count where simulation.isOnline(SimNodeID(index: i)) {
+                sum = sum + nodes[i].core.memoryUsage
+                n += 1
+            }
+        }
+        return (sum.divided(by: n), n)
+    }
+}
+
 extension DHTDuration {
     /// The same span as a simulator duration.
     var simDuration: SimDuration { SimDuration(nanoseconds: nanoseconds) }

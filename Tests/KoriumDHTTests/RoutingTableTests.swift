@@ -22,10 +22,10 @@ import Testing
         // The 11th: bucket full, oldest (cs[0]) must be pinged; the newcomer waits.
         #expect(table.insert(cs[10], now: t0, k: 10) == .pingBeforeEvict(cs[0]))
         #expect(table.insert(cs[11], now: t0, k: 10) == .cached)
-        #expect(table.buckets[255].replacements.map(\.nodeID) == [cs[10].nodeID, cs[11].nodeID])
+        #expect(table.bucket(255).replacements.map(\.nodeID) == [cs[10].nodeID, cs[11].nodeID])
         // The oldest answers: it stays (now most recent), nobody is evicted.
         table.probeAnswered(cs[0].nodeID, now: t0 + .seconds(1))
-        #expect(table.buckets[255].entries.last?.contact.nodeID == cs[0].nodeID)
+        #expect(table.bucket(255).entries.last?.contact.nodeID == cs[0].nodeID)
         #expect(table.count == 10)
         // Next probe targets the new oldest (cs[1]); it times out: evicted, newest replacement in.
         #expect(table.insert(cs[12], now: t0, k: 10) == .pingBeforeEvict(cs[1]))
@@ -158,5 +158,7 @@ import Testing
         for _ in 0..<40 { t.recordRTT(.milliseconds(30), to: address(1)) }
         let rtt = t.smoothedRTT(of: address(1))?.nanoseconds ?? 0
         #expect(rtt > 29_000_000 && rtt <= 30_000_000)
+        #expect(t.sampleCount(of: address(1)) == DHTLimits.maxRTTSamplesPerPrefix)
+        #expect(t.sampleCount(of: .ipv6(0x2001_0db8 << 32, 1, port: 1)) == 0)
     }
 }
