@@ -186,7 +186,12 @@ public struct DHTNode: Sendable {
         }
         var overdue: [LookupID] = []
         for (lid, l) in lookups where now >= l.deadline { overdue.append(lid) }
-        for lid in overdue.sorted(by: { $0.rawValue < $1.rawValue }) { finish(lid, now: now) }
+        for lid in overdue.sorted(by: { $0.rawValue < $1.rawValue }) {
+            // A search out of time still ends like a converged one: a STORE lookup stores at
+            // the closest nodes it reached (dropping the record instead lost every value whose
+            // search met silent peers for 10 s: 5 % of publications against 20 % dropping Sybils).
+            if case .searching = lookups[lid]?.phase { searchDone(lid, now: now) } else { finish(lid, now: now) }
+        }
         if let t = nextTieringRecompute, now >= t {
             tiering.recompute(now: now)
             nextTieringRecompute = now + DHTLimits.tieringRecomputeInterval
@@ -380,12 +385,15 @@ public struct DHTNode: Sendable {
     /// The search phase ended: STORE lookups now store, the others finish.
     mutating func searchDone(_ id: LookupID, now: DHTInstant) {
         guard var lookup = lookups[id] else { return }
-        guard case .store(let record, let ttl) = lookup.kind, now < lookup.deadline else {
+        guard case .store(let record, let ttl) = lookup.kind else {
             finish(id, now: now)
             return
         }
         let targets = lookup.closestResponded
         lookup.phase = .storing(outstanding: targets.count)
+        // The STORE round gets its own deadline, so answers to STOREs sent just before the
+        // search deadline are still counted.
+        lookup.deadline = now + DHTLimits.storeTimeout
         lookup.messagesSent += targets.count
         lookups[id] = lookup
         if targets.isEmpty { finish(id, now: now); return }

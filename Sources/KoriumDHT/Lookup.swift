@@ -65,10 +65,26 @@ struct Lookup {
         var contact: Contact
         var distance: Bytes32
         var state: CandidateState
+        /// Depth at which the contact was first learned (seeds are hop 1).
         var hop: UInt8
+        /// The path that queried it; before that, the first path that learned it.
         var path: UInt8
+        /// Bit p set: path p learned this contact from its own seeds or responders.
+        var known: UInt8
         /// In flight past the stall timeout: still awaited, but no longer holds an α slot.
         var stalled = false
+
+        /// Whether path `p` may count this candidate in its window: a contact it learned
+        /// itself and nobody has queried yet, or one it queried; never one another path queried
+        /// (S/Kademlia: the paths share no node).
+        @inline(__always)
+        func isVisible(to p: Int) -> Bool {
+            switch state {
+            case .failed: return false
+            case .fresh: return known & (1 << UInt8(p)) != 0
+            case .inFlight, .responded: return Int(path) == p
+            }
+        }
     }
 
     enum Phase { case searching, storing(outstanding: Int), finished }
@@ -80,7 +96,8 @@ struct Lookup {
     let alpha: Int
     let pathCount: Int
     let startedAt: DHTInstant
-    let deadline: DHTInstant
+    /// End of the search (LOOKUP_TOTAL_TIMEOUT after the start), then of the STORE round.
+    var deadline: DHTInstant
     var candidates: [Candidate] = []
     var seen: Set<NodeID> = []
     var inFlight: [Int]
@@ -106,18 +123,34 @@ struct Lookup {
         for (i, c) in seeds.enumerated() { add(c, hop: 1, path: UInt8(i % pathCount)) }
     }
 
-    /// Adds a contact learned at `hop` by `path` unless any path has seen it (disjointness);
-    /// keeps the list sorted and bounded by dropping the farthest unqueried candidates.
+    /// Adds a contact learned at `hop` by `path`; keeps the list sorted and bounded by dropping
+    /// the farthest unqueried candidates.
+    ///
+    /// Disjoint paths: a contact another path learned first is not added twice, but this
+    /// path's bit is set in its `known` mask, so while nobody has queried it either path may.
+    /// Each path still only follows contacts its own chain of responders returned (a Sybil
+    /// answering one path cannot steer another), and each node is queried by one path at most;
+    /// but a path whose responders only name nodes another path has already been told about no
+    /// longer starves (with first-come ownership it did, and against silent Sybils d = 3 lost
+    /// to d = 1).
     mutating func add(_ contact: Contact, hop: Int, path: UInt8) {
-        guard seen.insert(contact.nodeID).inserted else { return }
+        let isNew = seen.insert(contact.nodeID).inserted
+        if !isNew, pathCount == 1 { return }
         let d = contact.nodeID.distance(to: target)
         var lo = 0, hi = candidates.count
         while lo < hi {
             let mid = (lo + hi) / 2
             if candidates[mid].distance < d { lo = mid + 1 } else { hi = mid }
         }
+        guard isNew else {
+            // Distinct IDs have distinct distances, so an equal distance is this contact.
+            if pathCount > 1, lo < candidates.count, candidates[lo].distance == d {
+                candidates[lo].known |= 1 << path
+            }
+            return
+        }
         candidates.insert(Candidate(contact: contact, distance: d, state: .fresh,
-                                    hop: UInt8(clamping: hop), path: path), at: lo)
+                                    hop: UInt8(clamping: hop), path: path, known: 1 << path), at: lo)
         if candidates.count > DHTLimits.maxLookupCandidates,
            let last = candidates.lastIndex(where: { $0.state == .fresh }) {
             candidates.remove(at: last)
@@ -139,7 +172,7 @@ struct Lookup {
                 var bestIndex = -1
                 var bestScore = Double.infinity
                 var rank = 0
-                for i in candidates.indices where candidates[i].path == UInt8(p) && candidates[i].state != .failed {
+                for i in candidates.indices where candidates[i].isVisible(to: p) {
                     if rank >= k { break }
                     if candidates[i].state == .fresh, Int(candidates[i].hop) <= DHTLimits.maxLookupIterations {
                         let score: Double
@@ -154,6 +187,7 @@ struct Lookup {
                 }
                 guard bestIndex >= 0 else { break }
                 candidates[bestIndex].state = .inFlight
+                candidates[bestIndex].path = UInt8(p)
                 inFlight[p] += 1
                 messagesSent += 1
                 out.append(candidates[bestIndex].contact)
@@ -213,7 +247,7 @@ struct Lookup {
     func isPathDone(_ p: Int) -> Bool {
         var rank = 0
         var pendingInWindow = false
-        for c in candidates where c.path == UInt8(p) && c.state != .failed {
+        for c in candidates where c.isVisible(to: p) {
             if rank >= k { break }
             switch c.state {
             case .responded: break
