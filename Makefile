@@ -9,7 +9,7 @@ PIP_PACKAGES := cryptography==48.0.0 aioquic==1.7.2
 FUZZ_SMOKE_SECONDS ?= 5
 KORIUM := .build/debug/korium
 
-.PHONY: setup demo test build unit vectors fuzz-smoke fuzz bench ct-check sim-bench clean
+.PHONY: setup demo test build unit vectors fuzz-smoke fuzz bench ct-check sim-bench clean interop interop-korium interop-h3 interop-netem
 
 ## setup: install whatever a fresh Debian machine lacks (idempotent): the build's C libraries, the
 ## project .venv (cryptography, aioquic), and the interop peers (quinn-peer, ngtcp2, tshark, certs).
@@ -33,7 +33,7 @@ demo: build
 	$(KORIUM) vectors Vectors/
 
 ## test: the whole suite; ends with the Swift Testing summary line.
-test: build vectors fuzz-smoke unit
+test: build vectors fuzz-smoke interop-korium interop-h3 unit
 
 vectors: build
 	$(KORIUM) vectors Vectors/
@@ -65,6 +65,21 @@ sim-bench: setup
 	.build/release/korium sim flood --nodes 10000 --seed 1 --broadcasts 100 --interval 0.5 --quiet
 
 include Tests/Interop/peers.mk
+
+## interop-korium: korium against aioquic, quinn and itself, both roles, every case (part of make test).
+interop-korium: build interop-peers
+	KORIUM=$(KORIUM) $(PY) Tests/Interop/quic_interop.py --peer korium --markdown .build/interop-korium.md
+
+## interop-h3: HTTP/3 GET of 10 MiB, ngtcp2's gtlsclient -> korium and korium -> gtlsserver, hash-checked.
+interop-h3: build interop-peers
+	Tests/Interop/h3_ngtcp2.sh 10485760 $(KORIUM)
+
+## interop-netem: the impaired-network cases (netem-proxy) over every implementation pair (~10 min).
+interop-netem: build interop-peers
+	KORIUM=$(KORIUM) $(PY) Tests/Interop/netem_interop.py --markdown .build/interop-netem.md
+
+## interop: the whole case x peer matrix, unimpaired and impaired; tables in .build/interop-*.md.
+interop: interop-matrix interop-h3 interop-netem
 
 clean:
 	rm -rf .build Fuzz/.build Benchmarks/.build .setup-stamp
