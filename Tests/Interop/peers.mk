@@ -1,5 +1,5 @@
 # Independent QUIC peers for the interop matrix and loopback benchmarks (included by the Makefile).
-#   interop-peers : apt packages (Debian's quinn 0.9 crates, cargo, ngtcp2 examples, tshark),
+#   interop-peers : apt packages (Debian's quinn 0.9 crates, cargo, ngtcp2 examples, tshark, ethtool),
 #                   quinn-peer (release, built offline with Debian's cargo), openssl test certificates.
 #   interop-matrix: Tests/Interop/quic_interop.py over every available implementation pair;
 #                   the case x pair table goes to .build/interop-matrix.md.
@@ -7,7 +7,7 @@
 # Needs PY (the project venv's python) from the including Makefile. Idempotent: stamps/targets.
 
 INTEROP_APT_PACKAGES := cargo librust-quinn-dev librust-tokio-dev librust-rustls-dev \
-  librust-rustls-pemfile-dev librust-ring-dev openssl ngtcp2-client ngtcp2-server tshark
+  librust-rustls-pemfile-dev librust-ring-dev openssl ngtcp2-client ngtcp2-server tshark ethtool
 QUINN_PEER := .build/quinn-peer/release/quinn-peer
 INTEROP_CERTS := .build/interop-certs
 # Debian's own toolchain (rustc 1.63) matches the vendored crates in /usr/share/cargo/registry,
