@@ -73,7 +73,7 @@ struct QUICClientCommand: AsyncParsableCommand {
         switch error {
         case .connectionClosed: return "closed"
         case .stream, .readLimitExceeded: return "stream"
-        default: return "io"
+        case .datagram, .endpoint, .endpointClosed, .io, .notAClient, .invalidAddress: return "io"
         }
     }
 

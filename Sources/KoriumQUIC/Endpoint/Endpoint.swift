@@ -322,7 +322,8 @@ public struct Endpoint: Sendable {
             case .closed:
                 closed = true
                 queue(.connection(handle, event), from: i, now: now)
-            default:
+            case .streamOpened, .streamReadable, .streamWritable, .streamReset, .stopSendingReceived, .streamsAvailable,
+                 .datagramReceived, .newToken:
                 queue(.connection(handle, event), from: i, now: now)
             }
         }
