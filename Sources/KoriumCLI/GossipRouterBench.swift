@@ -38,16 +38,30 @@ enum GossipRouterBench {
             let rssSetup = SimOutput.residentBytes()
             let cpu0 = SimOutput.cpuSeconds()
             var sent = 0
+            var heartbeatCPU = 0.0
+            var heartbeats = 0
             for (k, m) in msgs.enumerated() {
                 // 40 messages per virtual second from rotating peers (under every rate limit).
                 let now = GossipInstant(nanoseconds: 2_000_000_000 + Int64(k) * 25_000_000)
                 r.handleRPC(GossipRPC(messages: [m]), from: ids[k % count], now: now, rng: &rng)
-                if k % 40 == 39 { r.handleHeartbeat(now: now, rng: &rng) }
+                if k % 40 == 39 {
+                    let h0 = SimOutput.cpuSeconds()
+                    r.handleHeartbeat(now: now, rng: &rng)
+                    while let (_, rpc) = r.pollTransmit() { sent += rpc.messages.count }
+                    heartbeatCPU += SimOutput.cpuSeconds() - h0
+                    heartbeats += 1
+                }
                 while let (_, rpc) = r.pollTransmit() { sent += rpc.messages.count }
                 while r.pollEvent() != nil {}
             }
             let cpu = SimOutput.cpuSeconds() - cpu0
-            table.add("\(label): CPU per message", SimFormat.fixed(cpu / Double(messages) * 1e6, decimals: 1) + " µs")
+            table.add("\(label): CPU per message (incl. heartbeats)", SimFormat.fixed(cpu / Double(messages) * 1e6, decimals: 1) + " µs")
+            table.add("\(label): CPU per message (excl. heartbeats)",
+                      SimFormat.fixed((cpu - heartbeatCPU) / Double(messages) * 1e6, decimals: 1) + " µs")
+            if heartbeats > 0 {
+                table.add("\(label): CPU per heartbeat (\(heartbeats), with gossip)",
+                          SimFormat.fixed(heartbeatCPU / Double(heartbeats) * 1e6, decimals: 1) + " µs")
+            }
             table.add("\(label): copies forwarded per message", SimFormat.fixed(Double(sent) / Double(messages), decimals: 2))
             if let a = rssBefore, let b = rssSetup, let c = SimOutput.residentBytes() {
                 table.add("\(label): resident bytes per peer after setup", SimFormat.grouped((b - a) / count))

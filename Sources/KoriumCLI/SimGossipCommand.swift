@@ -24,7 +24,7 @@ struct SimGossipCommand: ParsableCommand {
     @Option(help: "Peers each node dials.")
     var dials: Int = 8
 
-    @Option(help: "Attack: sybil-flood, covert-flash, eclipse, iwant-spam or px-self-promotion.")
+    @Option(help: "Attack: sybil-flood, covert-flash, eclipse, iwant-spam, px-self-promotion or colocation.")
     var attack: String?
 
     @Option(help: "Share of Sybil nodes for --attack (eclipse always uses 0.3).")
@@ -42,6 +42,12 @@ struct SimGossipCommand: ParsableCommand {
     @Option(help: "P3/P3b mesh-delivery scoring: on (derived from --rate) or off (Korium's weight 0).")
     var p3: String = "on"
 
+    @Option(help: "P3b penalty of a prune with a full P3 deficit, |w3b|·threshold² (default 20: pruned, not graylisted).")
+    var p3bPenalty: Double = 20
+
+    @Option(help: "P6 cap, Korium's MAX_P6_PENALTY (0 = uncapped v1.1 formula).")
+    var p6Cap: Double = 90
+
     @Flag(help: "Instead of a simulation: CPU per message and memory per peer of one router with --nodes peers.")
     var routerBench = false
 
@@ -57,6 +63,7 @@ struct SimGossipCommand: ParsableCommand {
         guard (0...0.9).contains(attackers) else { throw ValidationError("--attackers must be 0…0.9") }
         guard drain >= 1 else { throw ValidationError("--drain must be at least 1") }
         guard uplinkMbps >= 0 else { throw ValidationError("--uplink-mbps must not be negative") }
+        guard p3bPenalty >= 0, p6Cap >= 0 else { throw ValidationError("--p3b-penalty and --p6-cap must not be negative") }
     }
 
     func run() throws {
@@ -81,6 +88,8 @@ struct SimGossipCommand: ParsableCommand {
         e.clusters = common.clusters
         e.meshDeliveryScoring = p3 != "off"
         e.uplinkBitsPerSecond = Int64(uplinkMbps * 1e6)
+        e.fullDeficitPenalty = p3bPenalty
+        e.colocationPenaltyCap = p6Cap
         let rssBefore = SimOutput.residentBytes()
         let wallStart = SimOutput.wallSeconds()
         let cpuStart = SimOutput.cpuSeconds()
@@ -102,7 +111,8 @@ struct SimGossipCommand: ParsableCommand {
         table.add("messages × size", "\(SimFormat.grouped(messages)) × \(size) B at \(SimFormat.fixed(rate, decimals: 1))/s")
         table.add("attack", e.attack.map { "\($0.rawValue) (\(SimFormat.percent(e.attack == .eclipse ? 0.3 : attackers, decimals: 0)) Sybils)" } ?? "none")
         table.add("loss / churn", "\(SimFormat.percent(e.loss, decimals: 1)) / \(SimFormat.fixed(common.churn, decimals: 1)) %/h")
-        table.add("P3/P3b", p3)
+        table.add("P3/P3b", p3 == "off" ? "off" : "on, full-deficit prune \(SimFormat.fixed(-p3bPenalty, decimals: 0))")
+        table.add("P6 cap", p6Cap > 0 ? SimFormat.fixed(p6Cap, decimals: 0) : "none")
         table.add("idontwant / uplink", "\(idontwant) / \(SimFormat.fixed(uplinkMbps, decimals: 0)) Mbit/s")
         table.add("delivered / expected", "\(SimFormat.grouped(r.delivered)) / \(SimFormat.grouped(r.expected))")
         table.add("delivery ratio", SimFormat.percent(r.deliveryRatio, decimals: 3))
@@ -113,6 +123,15 @@ struct SimGossipCommand: ParsableCommand {
         if let m = r.attackerMedianScoreAt60s, let g = r.attackerGraylistedAt60s {
             table.add("attacker score median @ attack+60s", SimFormat.fixed(m, decimals: 1))
             table.add("attacker links graylisted @ attack+60s", SimFormat.percent(g, decimals: 1))
+        }
+        if e.attack == .eclipse {
+            table.add("eclipse target delivery", SimFormat.percent(r.targetDelivery, decimals: 3))
+        }
+        for a in r.timeline {
+            table.add("attack +\(Int(a.seconds.rounded()))s: in mesh / <0 / <gossip / graylisted",
+                      "\(SimFormat.percent(a.inMesh, decimals: 1)) / \(SimFormat.percent(a.negative, decimals: 1)) / "
+                      + "\(SimFormat.percent(a.belowGossip, decimals: 1)) / \(SimFormat.percent(a.graylisted, decimals: 1)), "
+                      + "median \(SimFormat.fixed(a.median, decimals: 1)) (\(a.links) links)")
         }
         if let m = r.attackerMedianScoreAtEnd, let g = r.attackerGraylistedAtEnd {
             table.add("attacker score median @ last publish", SimFormat.fixed(m, decimals: 1))
@@ -138,6 +157,13 @@ struct SimGossipCommand: ParsableCommand {
         csv.row(["idontwant_sent", String(r.idontwantSent)])
         csv.row(["attacker_median_score_at_60s", r.attackerMedianScoreAt60s.map { String($0) } ?? ""])
         csv.row(["attacker_graylisted_at_60s", r.attackerGraylistedAt60s.map { String($0) } ?? ""])
+        csv.row(["eclipse_target_delivery", e.attack == .eclipse ? String(r.targetDelivery) : ""])
+        for a in r.timeline {
+            let k = "attack_\(Int(a.seconds.rounded()))s"
+            csv.row(["\(k)_in_mesh", String(a.inMesh)])
+            csv.row(["\(k)_graylisted", String(a.graylisted)])
+            csv.row(["\(k)_median_score", String(a.median)])
+        }
         for reason in GossipDropReason.allCases { csv.row(["drop_\(reason)", String(r.drops[reason])]) }
         for (k, v) in r.tableSizes.sorted(by: { $0.key < $1.key }) { csv.row(["table_\(k)", String(v)]) }
         try common.writeCSV(csv.text)

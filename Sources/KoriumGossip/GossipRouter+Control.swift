@@ -10,13 +10,18 @@ extension GossipRouter {
 
     /// v1.2: remember the IDs (bounded per peer, TTL), at most `maxIDontWantMessagesPerHeartbeat`.
     mutating func handleIDontWant(_ ids: [GossipMessageID], from peer: GossipPeerID, now: GossipInstant) {
-        guard var p = peers[peer] else { return }
-        for id in ids {
-            guard p.idontwantReceived < GossipLimits.maxIDontWantMessagesPerHeartbeat else { drops.add(.idontwantFlood); continue }
-            p.idontwantReceived += 1
-            p.idontwant.insert(id, now: now.nanoseconds)
-        }
-        peers[peer] = p
+        // In place: a copy of the record would copy its ID set on the first insert.
+        guard let slot = peers.index(forKey: peer) else { return }
+        let refused: Int = {
+            var refused = 0
+            for id in ids {
+                guard $0.idontwantReceived < GossipLimits.maxIDontWantMessagesPerHeartbeat else { refused += 1; continue }
+                $0.idontwantReceived += 1
+                $0.idontwant.insert(id, now: now.nanoseconds)
+            }
+            return refused
+        }(&peers.values[slot])
+        if refused > 0 { drops.add(.idontwantFlood, refused) }
     }
 
     /// v1.0 IHAVE with the v1.1 spam limits: ignored below the gossip threshold, at most
@@ -121,9 +126,9 @@ extension GossipRouter {
         guard !prune.peers.isEmpty, parameters.peerExchange else { return }
         if let sp = parameters.scoring, score(of: peer) <= sp.acceptPXThreshold { drops.add(.pxIgnored); return }
         var used = 0
-        for r in prune.peers.shuffled(using: &rng) {
+        for r in prune.peers.permuted(using: &rng) {
             guard used < GossipLimits.maxPXResolve else { break }
-            guard r.peer != localPeer, peers[r.peer] == nil else { continue }
+            guard r.peer != localPeer, peers.index(forKey: r.peer) == nil else { continue }
             guard r.isValid(now: now) else { drops.add(.pxInvalidRecord); continue }
             used += 1
             emit(.connect(r))

@@ -20,7 +20,7 @@ extension GossipRouter {
                 prune(p, topic: topic, now: now, px: false)
             }
             if m.count < parameters.dLow {
-                let candidates = eligibleForGraft(topic, excluding: m, now: now).shuffled(using: &rng)
+                let candidates = eligibleForGraft(topic, excluding: m, now: now).permuted(using: &rng)
                 for p in candidates.prefix(parameters.d - m.count) { m.insert(p); toGraft[p, default: []].append(topic) }
             }
             if m.count > parameters.dHigh {
@@ -32,7 +32,7 @@ extension GossipRouter {
                 let outbound = m.filter { peers[$0]?.outbound == true }.count
                 if outbound < parameters.dOut {
                     let candidates = eligibleForGraft(topic, excluding: m, now: now)
-                        .filter { peers[$0]?.outbound == true }.shuffled(using: &rng)
+                        .filter { peers[$0]?.outbound == true }.permuted(using: &rng)
                     for p in candidates.prefix(parameters.dOut - outbound) { m.insert(p); toGraft[p, default: []].append(topic) }
                 }
             }
@@ -43,7 +43,7 @@ extension GossipRouter {
                 let median = sorted[sorted.count / 2]
                 if median < threshold {
                     let better = eligibleForGraft(topic, excluding: m, now: now)
-                        .filter { score(of: $0) > median }.shuffled(using: &rng)
+                        .filter { score(of: $0) > median }.permuted(using: &rng)
                     for p in better.prefix(parameters.opportunisticGraftPeers) { m.insert(p); toGraft[p, default: []].append(topic) }
                 }
             }
@@ -69,7 +69,7 @@ extension GossipRouter {
             f = f.filter { topicPeers[topic]?.contains($0) == true && score(of: $0) >= publishThreshold }
             if f.count < parameters.d {
                 let extra = (topicPeers[topic] ?? []).filter { !f.contains($0) && score(of: $0) >= publishThreshold }
-                    .sorted().shuffled(using: &rng)
+                    .sorted().permuted(using: &rng)
                 f.formUnion(extra.prefix(parameters.d - f.count))
             }
             fanout[topic] = f
@@ -84,10 +84,10 @@ extension GossipRouter {
     /// v1.1: keep the `D_score` best-scoring peers, fill to `D` at random, then make sure at
     /// least `D_out` survivors are outbound by swapping in outbound peers for the lowest others.
     func selectSurvivors(_ m: Set<GossipPeerID>, rng: inout some RandomNumberGenerator) -> Set<GossipPeerID> {
-        let shuffled = m.sorted().shuffled(using: &rng)
+        let shuffled = m.sorted().permuted(using: &rng)
         let byScore = shuffled.sorted { score(of: $0) > score(of: $1) }
         var keep = Array(byScore.prefix(parameters.dScore))
-        keep += byScore.dropFirst(parameters.dScore).shuffled(using: &rng).prefix(parameters.d - keep.count)
+        keep += Array(byScore.dropFirst(parameters.dScore)).permuted(using: &rng).prefix(parameters.d - keep.count)
         let outboundKept = keep.filter { peers[$0]?.outbound == true }.count
         if outboundKept < parameters.dOut {
             let spare = byScore.filter { peers[$0]?.outbound == true && !keep.contains($0) }
@@ -114,11 +114,12 @@ extension GossipRouter {
         let eligible = (topicPeers[topic] ?? []).filter { !exclude.contains($0) && score(of: $0) >= gossipThreshold }.sorted()
         guard !eligible.isEmpty else { return }
         let target = max(parameters.dLazy, Int(Double(eligible.count) * parameters.gossipFactor))
-        let chosen = eligible.shuffled(using: &rng).prefix(target)
+        let chosen = eligible.randomSample(target, using: &rng)
         for p in chosen {
             var advertised = ids
             if advertised.count > GossipLimits.maxIHaveLength {
-                advertised = Array(advertised.shuffled(using: &rng).prefix(GossipLimits.maxIHaveLength))
+                // A different random subset for each peer (as go-libp2p does).
+                advertised = advertised.randomSample(GossipLimits.maxIHaveLength, using: &rng)
             }
             enqueue(GossipRPC(control: GossipControl(ihave: [GossipIHave(topic: topic, messageIDs: advertised)])), to: p)
         }
@@ -128,17 +129,25 @@ extension GossipRouter {
         expireSeen(now: t)
         for (k, until) in backoff where until &+ parameters.backoffSlackNanos <= t { backoff[k] = nil }
         var broken: [GossipPeerID: Int] = [:]
-        for (id, var p) in peers {
-            p.ihaveMessages = 0
-            p.iasked = 0
-            p.idontwantReceived = 0
-            p.idontwant.expire(now: t)
-            for (mid, deadline) in p.promises where deadline <= t {
-                p.promises[mid] = nil
-                globalPromises -= 1
-                broken[id, default: 0] += 1
+        // In place (through the dictionary's values), so the per-peer sets are not copied.
+        var i = peers.startIndex
+        while i != peers.endIndex {
+            let id = peers.keys[i]
+            let expired: Int = {
+                $0.ihaveMessages = 0
+                $0.iasked = 0
+                $0.idontwantReceived = 0
+                $0.idontwant.expire(now: t)
+                guard !$0.promises.isEmpty else { return 0 }
+                let before = $0.promises.count
+                $0.promises = $0.promises.filter { $0.value > t }
+                return before - $0.promises.count
+            }(&peers.values[i])
+            if expired > 0 {
+                globalPromises -= expired
+                broken[id, default: 0] += expired
             }
-            peers[id] = p
+            peers.formIndex(after: &i)
         }
         // v1.1 §Spam Protection: a broken IWANT promise is a P7 penalty.
         for (p, n) in broken { penalize(p, Double(n)) }

@@ -29,7 +29,7 @@ extension GossipRouter {
         chosen = chosen.filter { score(of: $0) >= 0 && !isBackedOff($0, topic: topic, now: now) }
         if chosen.count < parameters.d {
             let candidates = eligibleForGraft(topic, excluding: chosen, now: now)
-            chosen.formUnion(candidates.shuffled(using: &rng).prefix(parameters.d - chosen.count))
+            chosen.formUnion(candidates.permuted(using: &rng).prefix(parameters.d - chosen.count))
         }
         mesh[topic] = []
         for p in chosen { graft(p, topic: topic, now: now) }
@@ -84,7 +84,7 @@ extension GossipRouter {
             recipients = fanout[topic] ?? []
             if recipients.isEmpty {
                 let candidates = (topicPeers[topic] ?? []).filter { score(of: $0) >= publishThreshold }
-                recipients = Set(candidates.shuffled(using: &rng).prefix(parameters.d))
+                recipients = Set(candidates.sorted().randomSample(parameters.d, using: &rng))
                 fanout[topic] = recipients
             }
             fanoutLastPublish[topic] = now.nanoseconds
@@ -106,7 +106,7 @@ extension GossipRouter {
     /// Processes one RPC from `peer` (which must have been added with `addPeer`).
     public mutating func handleRPC(_ rpc: GossipRPC, from peer: GossipPeerID, now: GossipInstant,
                                    rng: inout some RandomNumberGenerator) {
-        guard peers[peer] != nil else { return }
+        guard peers.index(forKey: peer) != nil else { return }
         // v1.1 §Score Thresholds: RPCs of graylisted peers are ignored.
         if let sp = parameters.scoring, score(of: peer) < sp.graylistThreshold {
             drops.add(.graylisted)
@@ -138,11 +138,14 @@ extension GossipRouter {
 
     mutating func handleMessage(_ m: GossipMessage, from peer: GossipPeerID, now: GossipInstant) {
         let t = now.nanoseconds
-        guard var p = peers[peer] else { return }
-        if t - p.rateWindowStart >= GossipLimits.rateLimitWindowNanos { p.rateWindowStart = t; p.rateCount = 0 }
-        p.rateCount += 1
-        peers[peer] = p
-        guard p.rateCount <= GossipLimits.perPeerRateLimit else { drops.add(.peerRateLimited); return }
+        // In place: copying the peer record out and back costs a retain/release per field.
+        guard let slot = peers.index(forKey: peer) else { return }
+        let count: Int = {
+            if t - $0.rateWindowStart >= GossipLimits.rateLimitWindowNanos { $0.rateWindowStart = t; $0.rateCount = 0 }
+            $0.rateCount += 1
+            return $0.rateCount
+        }(&peers.values[slot])
+        guard count <= GossipLimits.perPeerRateLimit else { drops.add(.peerRateLimited); return }
         guard m.data.count <= GossipLimits.maxMessageSize, m.topic.utf8.count <= GossipLimits.maxTopicLength else {
             drops.add(.messageTooLarge); return
         }
@@ -222,7 +225,7 @@ extension GossipRouter {
         let id = m.id
         let now = seen[id]?.validatedAt ?? 0
         for q in mesh[m.topic] ?? [] where q != from && q != m.source && !alsoSkip.contains(q) {
-            if peers[q]?.idontwant.contains(id, now: now) == true { idontwantSuppressed &+= 1; continue }
+            if let i = peers.index(forKey: q), peers.values[i].idontwant.contains(id, now: now) { idontwantSuppressed &+= 1; continue }
             enqueue(message: m, to: q)
         }
     }

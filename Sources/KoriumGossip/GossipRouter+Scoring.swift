@@ -1,6 +1,10 @@
 extension GossipRouter {
     mutating func decayScores(_ sp: GossipScoreParameters, now: Int64) {
-        for k in Array(scores.keys) { scores[k]?.decay(sp, now: now) }
+        var i = scores.startIndex
+        while i != scores.endIndex {
+            scores.values[i].decay(sp, now: now)
+            scores.formIndex(after: &i)
+        }
     }
 
     /// P7: adds `amount` to the behavioural-penalty counter.

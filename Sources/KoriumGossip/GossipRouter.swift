@@ -20,34 +20,13 @@ public struct GossipRouter<Verifier: GossipSignatureVerifier, Validator: GossipV
     /// This node's signed record, offered to others through PX.
     public var localRecord: GossipPeerRecord?
 
-    struct Peer {
-        var outbound: Bool
-        var address: UInt64
-        var topics: Set<String> = []
-        var ihaveMessages = 0
-        var iasked = 0
-        var idontwantReceived = 0
-        var rateWindowStart: Int64 = -(1 << 62)
-        var rateCount = 0
-        var iwantWindowStart: Int64 = -(1 << 62)
-        var iwantCount = 0
-        var idontwant = ExpiringIDSet(capacity: GossipLimits.maxIDontWantPerPeer, ttl: GossipLimits.idontwantTTLNanos)
-        var promises: [GossipMessageID: Int64] = [:]
-        var record: GossipPeerRecord?
-    }
-
-    struct Delivery {
-        enum Status { case pending, valid, invalid, ignored }
-        var status: Status
-        var firstSeen: Int64
-        var validatedAt: Int64 = 0
-        var firstFrom: GossipPeerID
-        var others: [GossipPeerID] = []
-    }
-
-    struct PendingValidation { var message: GossipMessage; var from: GossipPeerID; var deadline: Int64 }
-
-    struct BackoffKey: Hashable { var topic: String; var peer: GossipPeerID }
+    // The router's per-peer and per-message records are top-level (non-generic) types, so
+    // code on them is specialised once here rather than resolved through generic metadata
+    // for every access from a module that instantiates the router.
+    typealias Peer = GossipPeerState
+    typealias Delivery = GossipDelivery
+    typealias PendingValidation = GossipPendingValidation
+    typealias BackoffKey = GossipBackoffKey
 
     var peers: [GossipPeerID: Peer] = [:]
     var subscriptions: Set<String> = []
@@ -109,7 +88,7 @@ public struct GossipRouter<Verifier: GossipSignatureVerifier, Validator: GossipV
     /// Connected peers.
     public var connectedPeers: [GossipPeerID] { Array(peers.keys) }
     /// Whether `peer` is connected.
-    public func isConnected(_ peer: GossipPeerID) -> Bool { peers[peer] != nil }
+    public func isConnected(_ peer: GossipPeerID) -> Bool { peers.index(forKey: peer) != nil }
     /// Peers known to be subscribed to `topic`.
     public func peers(in topic: String) -> Set<GossipPeerID> { topicPeers[topic] ?? [] }
     /// Whether `peer` is backed off in `topic` at `now`.
@@ -143,7 +122,7 @@ public struct GossipRouter<Verifier: GossipSignatureVerifier, Validator: GossipV
     @discardableResult
     public mutating func addPeer(_ peer: GossipPeerID, outbound: Bool, address: UInt64, now: GossipInstant) -> Bool {
         guard peer != localPeer else { return false }
-        if peers[peer] != nil { return true }
+        if peers.index(forKey: peer) != nil { return true }
         guard peers.count < GossipLimits.maxKnownPeers else { drops.add(.tooManyPeers); return false }
         peers[peer] = Peer(outbound: outbound, address: address)
         colocation[address, default: 0] += 1
@@ -208,8 +187,8 @@ public struct GossipRouter<Verifier: GossipSignatureVerifier, Validator: GossipV
     /// sent IDONTWANT for it (v1.2) or is gone. A transport that paces large payloads calls
     /// this just before sending each one; a false answer counts as a suppressed copy.
     public mutating func shouldSend(_ id: GossipMessageID, to peer: GossipPeerID, now: GossipInstant) -> Bool {
-        guard let p = peers[peer] else { return false }
-        if p.idontwant.contains(id, now: now.nanoseconds) { idontwantSuppressed &+= 1; return false }
+        guard let i = peers.index(forKey: peer) else { return false }
+        if peers.values[i].idontwant.contains(id, now: now.nanoseconds) { idontwantSuppressed &+= 1; return false }
         return true
     }
 

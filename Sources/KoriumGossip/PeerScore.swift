@@ -49,7 +49,7 @@ struct PeerScore {
         let surplus = colocated - p.ipColocationFactorThreshold
         if surplus > 0 {
             let p6 = Double(surplus * surplus) * p.ipColocationFactorWeight
-            score += max(p6, -p.maxIPColocationPenalty)
+            score += p.maxIPColocationPenalty > 0 ? max(p6, -p.maxIPColocationPenalty) : p6
         }
         let excess = behaviourPenalty - p.behaviourPenaltyThreshold
         if excess > 0 { score += excess * excess * p.behaviourPenaltyWeight }
@@ -58,18 +58,27 @@ struct PeerScore {
 
     /// One decay step (v1.1 §Parameter Decay); also refreshes time in mesh.
     mutating func decay(_ p: GossipScoreParameters, now: Int64) {
-        for (name, var t) in topics {
-            guard let tp = p.parameters(for: name) else { continue }
-            t.firstMessageDeliveries = Self.decayed(t.firstMessageDeliveries, tp.firstMessageDeliveriesDecay, p.decayToZero)
-            t.meshMessageDeliveries = Self.decayed(t.meshMessageDeliveries, tp.meshMessageDeliveriesDecay, p.decayToZero)
-            t.meshFailurePenalty = Self.decayed(t.meshFailurePenalty, tp.meshFailurePenaltyDecay, p.decayToZero)
-            t.invalidMessageDeliveries = Self.decayed(t.invalidMessageDeliveries, tp.invalidMessageDeliveriesDecay, p.decayToZero)
-            if t.inMesh {
-                t.meshTime = now - t.graftTime
-                if t.meshTime > tp.meshMessageDeliveriesActivationNanos { t.meshMessageDeliveriesActive = true }
+        // In place through the values (mutating while iterating a copy would copy the table).
+        var emptied = false
+        var i = topics.startIndex
+        while i != topics.endIndex {
+            if let tp = p.parameters(for: topics.keys[i]) {
+                let zero: Bool = { (t: inout Topic) in
+                    t.firstMessageDeliveries = Self.decayed(t.firstMessageDeliveries, tp.firstMessageDeliveriesDecay, p.decayToZero)
+                    t.meshMessageDeliveries = Self.decayed(t.meshMessageDeliveries, tp.meshMessageDeliveriesDecay, p.decayToZero)
+                    t.meshFailurePenalty = Self.decayed(t.meshFailurePenalty, tp.meshFailurePenaltyDecay, p.decayToZero)
+                    t.invalidMessageDeliveries = Self.decayed(t.invalidMessageDeliveries, tp.invalidMessageDeliveriesDecay, p.decayToZero)
+                    if t.inMesh {
+                        t.meshTime = now - t.graftTime
+                        if t.meshTime > tp.meshMessageDeliveriesActivationNanos { t.meshMessageDeliveriesActive = true }
+                    }
+                    return t.isZero
+                }(&topics.values[i])
+                emptied = emptied || zero
             }
-            if t.isZero { topics[name] = nil } else { topics[name] = t }
+            topics.formIndex(after: &i)
         }
+        if emptied { topics = topics.filter { !$0.value.isZero } }
         behaviourPenalty = Self.decayed(behaviourPenalty, p.behaviourPenaltyDecay, p.decayToZero)
     }
 

@@ -13,6 +13,9 @@ public enum GossipAttack: String, CaseIterable, Sendable {
     case iwantSpam = "iwant-spam"
     /// Sybils PRUNE their mesh peers with PX naming only Sybils.
     case pxSelfPromotion = "px-self-promotion"
+    /// Sybils behind one IP address, each dialling `colocationDialFactor` × as many peers,
+    /// otherwise following the protocol (visible to P6 only).
+    case colocation
 }
 
 /// One gossip experiment on KoriumSim: configuration, run, and the numbers of the summary.
@@ -51,6 +54,13 @@ public struct GossipExperiment {
     public var meshDeliveryScoring = true
     /// Uplink capacity of every node (0: unlimited).
     public var uplinkBitsPerSecond: Int64 = 50_000_000
+    /// P3b penalty of a prune with a full P3 deficit, `|w3b|·threshold²`
+    /// (``GossipTopicScoreParameters/derived(expectedMessageRate:meshDegree:fullDeficitPenalty:)``).
+    public var fullDeficitPenalty = 20.0
+    /// P6 cap (Korium's MAX_P6_PENALTY, 90; 0: uncapped v1.1 formula).
+    public var colocationPenaltyCap = 90.0
+    /// For the colocation attack: each Sybil dials this many times `dials` peers.
+    public var colocationDialFactor = 8
 
     /// Defaults: 200 nodes, 100 messages of 256 bytes at 10/s.
     public init() {}
@@ -93,10 +103,31 @@ public struct GossipExperiment {
         public var tableSizes: [String: Int] = [:]
         /// Share of messages the eclipse target (node 0) received.
         public var targetDelivery = 1.0
+        /// How honest nodes saw the Sybils over time (every 10 s from the attack's start).
+        public var timeline: [AttackSample] = []
         /// The run's trace hash.
         public var traceHash: UInt64 = 0
         /// Metrics as CSV rows (name,value).
         public var csv: String = ""
+    }
+
+    /// How honest nodes see the Sybils at one instant: over the judged honest→Sybil links
+    /// (all connections, or for the covert flash the meshes that held a Sybil when it began).
+    public struct AttackSample: Sendable {
+        /// Seconds since the attack began.
+        public var seconds: Double
+        /// Judged links at that time.
+        public var links = 0
+        /// Share of links where the Sybil is in the honest node's mesh.
+        public var inMesh = 0.0
+        /// Share with a negative score (pruned, not re-grafted).
+        public var negative = 0.0
+        /// Share below the gossip threshold.
+        public var belowGossip = 0.0
+        /// Share below the graylist threshold.
+        public var graylisted = 0.0
+        /// Median score.
+        public var median = 0.0
     }
 
     /// The router parameters of honest nodes (P3 derived from `rate`).
@@ -104,7 +135,9 @@ public struct GossipExperiment {
         var params = GossipParameters()
         if !idontwant { params.idontwantThreshold = nil }
         params.scoring?.defaultTopic = meshDeliveryScoring
-            ? .derived(expectedMessageRate: rate, meshDegree: params.dHigh) : GossipTopicScoreParameters()
+            ? .derived(expectedMessageRate: rate, meshDegree: params.dHigh, fullDeficitPenalty: fullDeficitPenalty)
+            : GossipTopicScoreParameters()
+        params.scoring?.maxIPColocationPenalty = colocationPenaltyCap
         return params
     }
 
@@ -142,6 +175,10 @@ public struct GossipExperiment {
                 case .eclipse: world.behaviours[s] = .eclipse(target: 0)
                 case .iwantSpam: world.behaviours[s] = .iwantSpam(perHeartbeat: 20)
                 case .pxSelfPromotion: world.behaviours[s] = .pxSelfPromotion
+                case .colocation:
+                    world.behaviours[s] = .colocated
+                    // One IPv4 address outside the topology's range, shared by every Sybil.
+                    world.addressOverride[s] = 1 << 32
                 }
             }
         }
@@ -155,7 +192,8 @@ public struct GossipExperiment {
         for i in 0..<nodes {
             var chosen = Set<Int>()
             if attack == .eclipse, sybilSet.contains(i) { chosen.insert(0) }
-            while chosen.count < min(dials, nodes - 1) {
+            let degree = attack == .colocation && sybilSet.contains(i) ? dials * colocationDialFactor : dials
+            while chosen.count < min(degree, nodes - 1) {
                 let j = rng.nextInt(below: nodes)
                 if j != i { chosen.insert(j) }
             }
@@ -195,13 +233,14 @@ public struct GossipExperiment {
         var meshPairs: [(Int, Int)]? = nil
         let lastPublishAt = Int64(lastPublish * 1e9)
         var sampledEnd = false
+        var nextSample = attackStartAt
         sim.run(until: end, every: .seconds(1)) { s in
             let t = s.now.nanoseconds
             if !sampledEnd, attack != nil, t >= lastPublishAt {
                 sampledEnd = true
-                let (median, gray) = Self.attackerScores(s, world: world, sybils: sybilSet, pairs: meshPairs)
-                result.attackerMedianScoreAtEnd = median
-                result.attackerGraylistedAtEnd = gray
+                let sample = Self.attackerScores(s, world: world, sybils: sybilSet, pairs: meshPairs)
+                result.attackerMedianScoreAtEnd = sample.median
+                result.attackerGraylistedAtEnd = sample.graylisted
             }
             for i in 0..<nodes where !s.isOnline(SimNodeID(index: i)) { world.lastOfflineSample[i] = t }
             if meshPairs == nil, attack == .covertFlash, t >= attackStartAt {
@@ -219,9 +258,15 @@ public struct GossipExperiment {
             }
             if !sampled60, sampleAt60 >= 0, t >= sampleAt60 {
                 sampled60 = true
-                let (median, gray) = Self.attackerScores(s, world: world, sybils: sybilSet, pairs: meshPairs)
-                result.attackerMedianScoreAt60s = median
-                result.attackerGraylistedAt60s = gray
+                let sample = Self.attackerScores(s, world: world, sybils: sybilSet, pairs: meshPairs)
+                result.attackerMedianScoreAt60s = sample.median
+                result.attackerGraylistedAt60s = sample.graylisted
+            }
+            if attack != nil, t >= nextSample {
+                nextSample += 10_000_000_000
+                var sample = Self.attackerScores(s, world: world, sybils: sybilSet, pairs: meshPairs)
+                sample.seconds = Double(t - attackStartAt) / 1e9
+                result.timeline.append(sample)
             }
             progress(Double(t) / Double(end.nanoseconds), s)
         }
@@ -260,28 +305,38 @@ public struct GossipExperiment {
         return result
     }
 
-    /// Median score honest nodes give connected Sybils, and the share below graylist.
-    /// Over every honest→Sybil connection, or over `pairs` (honest, Sybil) when given.
+    /// How honest nodes see the Sybils now: over every honest→Sybil connection, or over
+    /// `pairs` (honest, Sybil) when given.
     static func attackerScores(_ sim: Simulation<GossipSimNode>, world: GossipSimWorld, sybils: Set<Int>,
-                               pairs: [(Int, Int)]? = nil) -> (Double, Double) {
+                               pairs: [(Int, Int)]? = nil) -> AttackSample {
         var scores: [Double] = []
+        var inMesh = 0
         let graylist = world.parameters.scoring?.graylistThreshold ?? -.infinity
+        let gossip = world.parameters.scoring?.gossipThreshold ?? -.infinity
         sim.withNodes { all in
+            func judge(_ i: Int, _ s: Int) {
+                let r = all[i].router
+                scores.append(r.score(of: world.peerIDs[s]))
+                if r.meshPeers(world.topic).contains(world.peerIDs[s]) { inMesh += 1 }
+            }
             if let pairs {
-                for (i, s) in pairs where sim.isOnline(SimNodeID(index: i)) {
-                    scores.append(all[i].router.score(of: world.peerIDs[s]))
-                }
+                for (i, s) in pairs where sim.isOnline(SimNodeID(index: i)) { judge(i, s) }
                 return
             }
             for i in 0..<all.count where !sybils.contains(i) && sim.isOnline(SimNodeID(index: i)) {
-                for s in sybils where all[i].router.isConnected(world.peerIDs[s]) {
-                    scores.append(all[i].router.score(of: world.peerIDs[s]))
-                }
+                for s in sybils where all[i].router.isConnected(world.peerIDs[s]) { judge(i, s) }
             }
         }
-        guard !scores.isEmpty else { return (0, 1) }
+        var sample = AttackSample(seconds: 0)
+        guard !scores.isEmpty else { sample.graylisted = 1; return sample }
         scores.sort()
-        let below = scores.filter { $0 < graylist }.count
-        return (scores[scores.count / 2], Double(below) / Double(scores.count))
+        let n = Double(scores.count)
+        sample.links = scores.count
+        sample.inMesh = Double(inMesh) / n
+        sample.negative = Double(scores.filter { $0 < 0 }.count) / n
+        sample.belowGossip = Double(scores.filter { $0 < gossip }.count) / n
+        sample.graylisted = Double(scores.filter { $0 < graylist }.count) / n
+        sample.median = scores[scores.count / 2]
+        return sample
     }
 }

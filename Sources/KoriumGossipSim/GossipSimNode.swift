@@ -68,7 +68,8 @@ public struct GossipSimNode: SimNode {
 
     mutating func open(_ n: SimNodeID, outbound: Bool, _ ctx: inout SimContext<Message>) {
         let peer = world.peerIDs[n.index]
-        if router.addPeer(peer, outbound: outbound, address: UInt64(ctx.topology.address(of: n).ipv4), now: now(ctx)) {
+        let address = world.addressOverride[n.index] ?? UInt64(ctx.topology.address(of: n).ipv4)
+        if router.addPeer(peer, outbound: outbound, address: address, now: now(ctx)) {
             lastHeard[n] = ctx.now.nanoseconds
         }
     }
@@ -207,7 +208,7 @@ public struct GossipSimNode: SimNode {
     mutating func misbehave(_ ctx: inout SimContext<Message>) {
         let peers = router.connectedPeers.sorted()
         switch behaviour {
-        case .honest, .withholdAfter, .eclipse:
+        case .honest, .withholdAfter, .eclipse, .colocated:
             return
         case .invalidFlood(let k):
             for p in peers {

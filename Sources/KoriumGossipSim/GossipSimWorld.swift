@@ -26,6 +26,9 @@ public final class GossipSimWorld {
     public var uplinkBitsPerSecond: Int64 = 0
     /// Per-node behaviour (honest unless set).
     public var behaviours: [GossipSimBehaviour]
+    /// Per-node address that peers see for P6 (nil: the node's topology address). Used to put
+    /// many Sybils behind one IP; their links keep their topology latencies.
+    public var addressOverride: [UInt64?]
 
     // Measurements.
     /// Publication time and origin of each experiment message.
@@ -68,6 +71,7 @@ public final class GossipSimWorld {
         self.directory = dir
         self.verifier = GossipSimVerifier()
         behaviours = Array(repeating: .honest, count: nodeCount)
+        addressOverride = Array(repeating: nil, count: nodeCount)
         startedAt = Array(repeating: .max, count: nodeCount)
         lastOfflineSample = Array(repeating: .min, count: nodeCount)
     }
@@ -166,6 +170,8 @@ public enum GossipSimBehaviour: Sendable, Equatable {
     case iwantSpam(perHeartbeat: Int)
     /// PRUNEs every mesh peer each heartbeat with PX listing only the attackers' records.
     case pxSelfPromotion
+    /// Follows the protocol, but is one of many Sybils behind one IP address (P6).
+    case colocated
 
     /// Whether the node is honest.
     public var isHonest: Bool { self == .honest }

@@ -38,6 +38,28 @@ import Testing
         #expect(net.routers[1].drops[.graylisted] == 1)
     }
 
+    /// P6: peers sharing an address are penalised by the square of the surplus over the
+    /// threshold (1), −10 per unit; Korium caps the penalty at 90 (never graylisted on
+    /// colocation alone), uncapped (cap 0) five colocated peers score −160 (graylisted).
+    @Test func ipColocationPenalty() {
+        var uncapped = GossipParameters()
+        uncapped.scoring?.maxIPColocationPenalty = 0
+        for (parameters, expected) in [(GossipParameters(), [0.0, -10, -40, -90, -90]), (uncapped, [0.0, -10, -40, -90, -160])] {
+            var r = DefaultGossipRouter(key: testKey(1), parameters: parameters)
+            let colocated = (0..<5).map { peerID(testKey(UInt8(10 + $0))) }
+            let other = peerID(testKey(30))
+            r.addPeer(other, outbound: true, address: 99, now: .zero)
+            for (n, p) in colocated.enumerated() {
+                r.addPeer(p, outbound: false, address: 7, now: .zero)
+                #expect(r.score(of: p) == expected[n], "\(n + 1) colocated")
+            }
+            #expect(r.score(of: other) == 0)
+            // Leaving lowers everyone's count again.
+            r.removePeer(colocated[4], now: .zero)
+            #expect(r.score(of: colocated[0]) == -90)
+        }
+    }
+
     @Test func replayWindowRejectsOldSeqnos() throws {
         var r = DefaultGossipRouter(key: testKey(1))
         var rng = TestRNG()
