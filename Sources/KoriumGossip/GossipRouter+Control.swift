@@ -126,7 +126,7 @@ extension GossipRouter {
         guard !prune.peers.isEmpty, parameters.peerExchange else { return }
         if let sp = parameters.scoring, score(of: peer) <= sp.acceptPXThreshold { drops.add(.pxIgnored); return }
         var used = 0
-        for r in prune.peers.permuted(using: &rng) {
+        for r in prune.peers.permuted(seed: rng.next()) {
             guard used < GossipLimits.maxPXResolve else { break }
             guard r.peer != localPeer, peers.index(forKey: r.peer) == nil else { continue }
             guard r.isValid(now: now) else { drops.add(.pxInvalidRecord); continue }

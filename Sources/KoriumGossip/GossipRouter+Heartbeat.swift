@@ -20,7 +20,7 @@ extension GossipRouter {
                 prune(p, topic: topic, now: now, px: false)
             }
             if m.count < parameters.dLow {
-                let candidates = eligibleForGraft(topic, excluding: m, now: now).permuted(using: &rng)
+                let candidates = eligibleForGraft(topic, excluding: m, now: now).permuted(seed: rng.next())
                 for p in candidates.prefix(parameters.d - m.count) { m.insert(p); toGraft[p, default: []].append(topic) }
             }
             if m.count > parameters.dHigh {
@@ -32,7 +32,7 @@ extension GossipRouter {
                 let outbound = m.filter { peers[$0]?.outbound == true }.count
                 if outbound < parameters.dOut {
                     let candidates = eligibleForGraft(topic, excluding: m, now: now)
-                        .filter { peers[$0]?.outbound == true }.permuted(using: &rng)
+                        .filter { peers[$0]?.outbound == true }.permuted(seed: rng.next())
                     for p in candidates.prefix(parameters.dOut - outbound) { m.insert(p); toGraft[p, default: []].append(topic) }
                 }
             }
@@ -43,7 +43,7 @@ extension GossipRouter {
                 let median = sorted[sorted.count / 2]
                 if median < threshold {
                     let better = eligibleForGraft(topic, excluding: m, now: now)
-                        .filter { score(of: $0) > median }.permuted(using: &rng)
+                        .filter { score(of: $0) > median }.permuted(seed: rng.next())
                     for p in better.prefix(parameters.opportunisticGraftPeers) { m.insert(p); toGraft[p, default: []].append(topic) }
                 }
             }
@@ -69,7 +69,7 @@ extension GossipRouter {
             f = f.filter { topicPeers[topic]?.contains($0) == true && score(of: $0) >= publishThreshold }
             if f.count < parameters.d {
                 let extra = (topicPeers[topic] ?? []).filter { !f.contains($0) && score(of: $0) >= publishThreshold }
-                    .sorted().permuted(using: &rng)
+                    .sorted().permuted(seed: rng.next())
                 f.formUnion(extra.prefix(parameters.d - f.count))
             }
             fanout[topic] = f
@@ -84,10 +84,10 @@ extension GossipRouter {
     /// v1.1: keep the `D_score` best-scoring peers, fill to `D` at random, then make sure at
     /// least `D_out` survivors are outbound by swapping in outbound peers for the lowest others.
     func selectSurvivors(_ m: Set<GossipPeerID>, rng: inout some RandomNumberGenerator) -> Set<GossipPeerID> {
-        let shuffled = m.sorted().permuted(using: &rng)
+        let shuffled = m.sorted().permuted(seed: rng.next())
         let byScore = shuffled.sorted { score(of: $0) > score(of: $1) }
         var keep = Array(byScore.prefix(parameters.dScore))
-        keep += Array(byScore.dropFirst(parameters.dScore)).permuted(using: &rng).prefix(parameters.d - keep.count)
+        keep += Array(byScore.dropFirst(parameters.dScore)).permuted(seed: rng.next()).prefix(parameters.d - keep.count)
         let outboundKept = keep.filter { peers[$0]?.outbound == true }.count
         if outboundKept < parameters.dOut {
             let spare = byScore.filter { peers[$0]?.outbound == true && !keep.contains($0) }
@@ -114,12 +114,12 @@ extension GossipRouter {
         let eligible = (topicPeers[topic] ?? []).filter { !exclude.contains($0) && score(of: $0) >= gossipThreshold }.sorted()
         guard !eligible.isEmpty else { return }
         let target = max(parameters.dLazy, Int(Double(eligible.count) * parameters.gossipFactor))
-        let chosen = eligible.randomSample(target, using: &rng)
+        let chosen = eligible.randomSample(target, seed: rng.next())
         for p in chosen {
             var advertised = ids
             if advertised.count > GossipLimits.maxIHaveLength {
                 // A different random subset for each peer (as go-libp2p does).
-                advertised = advertised.randomSample(GossipLimits.maxIHaveLength, using: &rng)
+                advertised = advertised.randomSample(GossipLimits.maxIHaveLength, seed: rng.next())
             }
             enqueue(GossipRPC(control: GossipControl(ihave: [GossipIHave(topic: topic, messageIDs: advertised)])), to: p)
         }

@@ -29,7 +29,7 @@ extension GossipRouter {
         chosen = chosen.filter { score(of: $0) >= 0 && !isBackedOff($0, topic: topic, now: now) }
         if chosen.count < parameters.d {
             let candidates = eligibleForGraft(topic, excluding: chosen, now: now)
-            chosen.formUnion(candidates.permuted(using: &rng).prefix(parameters.d - chosen.count))
+            chosen.formUnion(candidates.permuted(seed: rng.next()).prefix(parameters.d - chosen.count))
         }
         mesh[topic] = []
         for p in chosen { graft(p, topic: topic, now: now) }
@@ -84,7 +84,7 @@ extension GossipRouter {
             recipients = fanout[topic] ?? []
             if recipients.isEmpty {
                 let candidates = (topicPeers[topic] ?? []).filter { score(of: $0) >= publishThreshold }
-                recipients = Set(candidates.sorted().randomSample(parameters.d, using: &rng))
+                recipients = Set(candidates.sorted().randomSample(parameters.d, seed: rng.next()))
                 fanout[topic] = recipients
             }
             fanoutLastPublish[topic] = now.nanoseconds
