@@ -80,7 +80,7 @@ struct DriverState: @unchecked Sendable {
 
     init(configuration: QUICEndpoint.Configuration) {
         endpoint = Endpoint(configuration: configuration.endpoint)
-        receiveBatch = ReceiveBatch(maxMessages: configuration.receiveBatchSize, bufferSize: 2_048)
+        receiveBatch = ReceiveBatch(maxMessages: configuration.receiveBatchSize, bufferSize: QUICEndpoint.maxReceivedDatagramSize)
         sendBatch = SendBatch(maxDatagrams: 256, byteCapacity: 256 * 1_500, messagesPerCall: 64)
         scratch = [UInt8](repeating: 0, count: Self.scratchSize)
         acceptBacklog = configuration.acceptBacklog

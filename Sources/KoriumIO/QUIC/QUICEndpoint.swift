@@ -36,6 +36,10 @@ public final class QUICEndpoint: Sendable {
         }
     }
 
+    /// Largest UDP payload received (the receive slots' size); advertised to peers as
+    /// max_udp_payload_size (RFC 9000 §18.2) so they never send more than fits.
+    public static let maxReceivedDatagramSize = 2_048
+
     let driver: QUICDriver
     /// The bound local address (with the port the kernel picked for port 0).
     public let localAddress: SocketAddress
@@ -63,6 +67,16 @@ public final class QUICEndpoint: Sendable {
             loop = try EventLoop()
         } catch {
             throw .io(error)
+        }
+        var configuration = configuration
+        let limit = UInt64(maxReceivedDatagramSize)
+        if var server = configuration.endpoint.server {
+            server.transportParameters.maxUDPPayloadSize = min(server.transportParameters.maxUDPPayloadSize, limit)
+            configuration.endpoint.server = server
+        }
+        if var client = configuration.client {
+            client.transportParameters.maxUDPPayloadSize = min(client.transportParameters.maxUDPPayloadSize, limit)
+            configuration.client = client
         }
         let driver = QUICDriver(loop: loop, socket: socket, configuration: configuration)
         do {
