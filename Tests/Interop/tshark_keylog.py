@@ -15,9 +15,12 @@ decoded frame list:
     and ACK frames.
 
 The client role lets aioquic pick the cipher suite (AES-256-GCM), the server role restricts korium
-to ChaCha20-Poly1305, so both AEAD and header-protection families are decoded.
+to ChaCha20-Poly1305, so both AEAD and header-protection families are decoded. A third run
+(key-update) has the korium client initiate key updates (`--key-update-interval 4`): tshark derives
+the next 1-RTT keys from the logged secrets on its own, and both sides' key-phase-1 packets must
+decrypt.
 
-  Tests/Interop/tshark_keylog.py [--korium BIN] [--role client|server|both] [--bytes N]
+  Tests/Interop/tshark_keylog.py [--korium BIN] [--role client|server|key-update|all] [--bytes N]
                                  [--timeout S] [--keep DIR] [--verbose]
 
 Needs root (or the capture capability) for dumpcap on `lo`. Prints one summary line per role
@@ -95,9 +98,10 @@ class Packet:
     """One QUIC packet of tshark's decode (several may share a UDP datagram)."""
 
     def __init__(self, frame: int, sender: str, kind: str, frames: list[int], tls: list[int],
-                 problems: list[str]):
+                 problems: list[str], key_phase: int = 0):
         self.frame, self.sender, self.kind = frame, sender, kind
         self.frames, self.tls, self.problems = frames, tls, problems
+        self.key_phase = key_phase
 
 
 def decode(pcap: Path, keylog: Path, port: int) -> list[Packet]:
@@ -124,8 +128,10 @@ def decode(pcap: Path, keylog: Path, port: int) -> list[Packet]:
                 collect(q, bad, found)
                 if found:
                     problems.append(bad)
+            key_phase = 0
             if "quic.short" in q:  # tshark nests the short header's fields under quic.short
                 kind = "1-RTT"
+                key_phase = int(q["quic.short"].get("quic.key_phase", "0"))
             elif q.get("quic.header_form") == "1":
                 kind = LONG_TYPES.get(int(q.get("quic.long.packet_type", "-1")), "long?")
             else:
@@ -140,13 +146,20 @@ def decode(pcap: Path, keylog: Path, port: int) -> list[Packet]:
             frames = [int(t) for t in frame_types]
             if not frames:
                 problems.append("no frames decoded")
-            packets.append(Packet(number, sender, kind, frames, [int(t) for t in tls_types], problems))
+            packets.append(Packet(number, sender, kind, frames, [int(t) for t in tls_types], problems, key_phase))
     return packets
 
 
-def check(packets: list[Packet]) -> list[str]:
-    """Failures of the acceptance assertions (empty = pass)."""
+def check(packets: list[Packet], key_update: bool = False) -> list[str]:
+    """Failures of the acceptance assertions (empty = pass). With key_update, both sides must also
+    have sent decrypted 1-RTT packets in key phase 1 (RFC 9001 §6: tshark derives the next
+    generation's keys from the logged secrets itself, so this checks korium's key update)."""
     errors = [f"frame {p.frame} {p.sender} {p.kind}: {x}" for p in packets for x in p.problems]
+    if key_update:
+        for sender in ("client", "server"):
+            if not any(p.sender == sender and p.kind == "1-RTT" and p.key_phase == 1 and p.frames
+                       for p in packets):
+                errors.append(f"missing {sender} -> 1-RTT packet in key phase 1")
 
     def has(sender: str, kind: str, frame_types: set[int], tls_type: int | None = None) -> bool:
         return any(p.sender == sender and p.kind == kind and frame_types & set(p.frames)
@@ -184,19 +197,25 @@ def summary(packets: list[Packet]) -> str:
             tls = sorted({TLS_NAMES.get(t, str(t)) for p in ps for t in p.tls},
                          key=lambda n: list(TLS_NAMES.values()).index(n) if n in TLS_NAMES.values() else 99)
             text = " ".join(f"{n}x{c}" for n, c in sorted(frames.items()))
-            lines.append(f"  {sender} {kind}: packets={len(ps)} {text}" + (f" tls=[{','.join(tls)}]" if tls else ""))
+            phases = Counter(p.key_phase for p in ps) if kind == "1-RTT" else Counter()
+            lines.append(f"  {sender} {kind}: packets={len(ps)} {text}" + (f" tls=[{','.join(tls)}]" if tls else "")
+                         + (f" key_phase0={phases[0]} key_phase1={phases[1]}" if phases[1] else ""))
     return "\n".join(lines)
 
 
 def run_role(role: str, korium: str, py: str, certs: Path, work: Path, nbytes: int, timeout: float,
              verbose: bool) -> bool:
+    """One capture: role `client` (korium client), `server` (korium server) or `key-update`
+    (korium client initiating key updates every 4 packets it sends)."""
+    key_update = role == "key-update"
+    extra = ["--key-update-interval", "4"] if key_update else []
     port = free_udp_port()
     pcap, keylog = work / f"{role}.pcapng", work / f"{role}.keylog"
     log = (lambda line: print(f"    | {line}")) if verbose else (lambda line: None)
     aioquic = [py, str(HERE / "aioquic_peer.py")]
-    if role == "client":
+    if role != "server":
         server_cmd = aioquic + ["server"]
-        client_cmd = [korium, "quic-client", "--keylog", str(keylog)]
+        client_cmd = [korium, "quic-client", "--keylog", str(keylog)] + extra
     else:
         server_cmd = [korium, "quic-server", "--keylog", str(keylog), "--cipher", "chacha20"]
         client_cmd = aioquic + ["client"]
@@ -253,9 +272,9 @@ def run_role(role: str, korium: str, py: str, certs: Path, work: Path, nbytes: i
         print(f"FAIL role={role}: korium wrote no key log to {keylog}")
         return False
     packets = decode(pcap, keylog, port)
-    errors = check(packets)
+    errors = check(packets, key_update)
     frames = sum(len(p.frames) for p in packets)
-    print(("PASS" if not errors else "FAIL") + f" role={role} korium={'client' if role == 'client' else 'server'}"
+    print(("PASS" if not errors else "FAIL") + f" role={role} korium={'server' if role == 'server' else 'client'}"
           f" packets={len(packets)} frames={frames}")
     print(summary(packets))
     for e in errors[:20]:
@@ -296,7 +315,7 @@ def enter_private_netns() -> int | None:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--korium", help="korium binary (default $KORIUM or .build/{release,debug}/korium)")
-    ap.add_argument("--role", choices=["client", "server", "both"], default="both")
+    ap.add_argument("--role", choices=["client", "server", "key-update", "all"], default="all")
     ap.add_argument("--bytes", type=int, default=100_000)
     ap.add_argument("--timeout", type=float, default=30.0)
     ap.add_argument("--keep", help="keep captures and key logs in this directory")
@@ -318,7 +337,7 @@ def main() -> int:
     try:
         certs = work / "certs"
         subprocess.run([str(HERE / "make_certs.sh"), str(certs)], check=True, capture_output=True, timeout=60)
-        roles = ["client", "server"] if a.role == "both" else [a.role]
+        roles = ["client", "server", "key-update"] if a.role == "all" else [a.role]
         ok = all([run_role(r, korium, py, certs, work, a.bytes, a.timeout, a.verbose) for r in roles])
     finally:
         if not a.keep:
