@@ -191,4 +191,18 @@ struct ConnectionLifecycleTests {
         #expect(pair.server!.stats.packetsSent > before)
         #expect(pair.server!.state == .established)
     }
+
+    @Test("NEW_TOKEN from the server reaches the client as .newToken (RFC 9000 §8.1.3); clients cannot send one")
+    func newToken() throws {
+        var pair = try ConnectionPair()
+        try pair.establish()
+        let token = Array("address-token".utf8)
+        let queuedByServer = pair.server!.sendNewToken(token)
+        let queuedByClient = pair.client.sendNewToken(token)
+        #expect(queuedByServer)
+        #expect(!queuedByClient)
+        try pair.run(for: .seconds(1))
+        #expect(pair.clientEvents.contains(.newToken(token)))
+        #expect(pair.server!.inFlightNewTokens.isEmpty)
+    }
 }

@@ -33,4 +33,15 @@ extension Connection {
         guard !isClosed else { return false }
         do { return try cids.retireRemote(sequence: sequence) } catch { return false }
     }
+
+    /// Server: sends a NEW_TOKEN (RFC 9000 §8.1.3, §19.7) the client can present in a later
+    /// connection's Initial to skip address validation; the endpoint mints it (e.g. with
+    /// `AddressValidationTokenKey`) once the handshake completed. Returns false for a client, an
+    /// empty token, before the handshake completes or when too many are queued.
+    public mutating func sendNewToken(_ token: [UInt8]) -> Bool {
+        guard role == .server, !token.isEmpty, isHandshakeComplete, !isClosed,
+              pendingNewTokens.count < Self.maxPendingNewTokens else { return false }
+        pendingNewTokens.append(token)
+        return true
+    }
 }

@@ -103,6 +103,8 @@ extension Connection {
             cids.onRetirementAcknowledged()
         case .stream(let record):
             streams.onAcked(record)
+        case .newToken(let id):
+            inFlightNewTokens[id] = nil
         case .crypto, .handshakeDone, .newConnectionID, .unreliable:
             break
         }
@@ -131,6 +133,8 @@ extension Connection {
                     cids.pendingRetirements.append(sequence)
                 case .stream(let record):
                     streams.onLost(record)
+                case .newToken(let id):
+                    if let token = inFlightNewTokens.removeValue(forKey: id) { pendingNewTokens.append(token) }
                 case .ack, .unreliable:
                     break
                 }

@@ -115,7 +115,7 @@ extension Connection {
     /// Application-space frames waiting (besides ACK and CRYPTO).
     var hasApplicationFramesToSend: Bool {
         handshakeDonePending || pingPending || !pathResponses.isEmpty || !outgoingDatagrams.isEmpty
-            || !cids.pendingNewIDs.isEmpty || !cids.pendingRetirements.isEmpty || streamsHavePendingFrames
+            || !cids.pendingNewIDs.isEmpty || !pendingNewTokens.isEmpty || !cids.pendingRetirements.isEmpty || streamsHavePendingFrames
     }
 
     /// Writes one protected packet of space `s` at `offset` in `datagram`. Returns its size and
@@ -268,6 +268,15 @@ extension Connection {
             }
             guard put(.newConnectionID(frame), .newConnectionID(sequence: sequence), &writer, &spaces[2].sent) else { break }
             cids.pendingNewIDs.removeFirst()
+            wrote = true
+        }
+        while let token = pendingNewTokens.first {
+            let id = nextNewTokenID
+            let fits: Bool = token.withUnsafeBytes { raw in put(.newToken(raw), .newToken(id: id), &writer, &spaces[2].sent) }
+            guard fits else { break }
+            pendingNewTokens.removeFirst()
+            inFlightNewTokens[id] = token
+            nextNewTokenID += 1
             wrote = true
         }
         wrote = writeStreamFrames(into: &writer, now: now) || wrote

@@ -56,16 +56,20 @@ extension Connection {
 
     /// RFC 9002 §6.2, §A.9: lost packets are requeued; a PTO arms probes in its space.
     mutating func onLossDetectionTimeout(now: Instant) {
-        let outstanding = PacketNumberSpace.allCases.map { recovery.outstandingCount(space: $0) }
+        let outstanding = (recovery.outstandingCount(space: .initial), recovery.outstandingCount(space: .handshake),
+                           recovery.outstandingCount(space: .applicationData))
         lostScratch.removeAll(keepingCapacity: true)
         switch recovery.onLossDetectionTimeout(now: now, lost: &lostScratch) {
         case .none:
             break
         case .packetsLost:
             // Loss detection handled one space: the one whose table shrank.
-            for space in PacketNumberSpace.allCases where recovery.outstandingCount(space: space) < outstanding[space.rawValue] {
-                onPacketsLost(space: space)
-                break
+            if recovery.outstandingCount(space: .initial) < outstanding.0 {
+                onPacketsLost(space: .initial)
+            } else if recovery.outstandingCount(space: .handshake) < outstanding.1 {
+                onPacketsLost(space: .handshake)
+            } else if recovery.outstandingCount(space: .applicationData) < outstanding.2 {
+                onPacketsLost(space: .applicationData)
             }
             lostScratch.removeAll(keepingCapacity: true)
         case .probe(let space, let count):

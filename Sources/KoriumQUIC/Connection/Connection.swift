@@ -81,6 +81,11 @@ public struct Connection: Sendable {
     var pingPending = false
     var pathResponses: [UInt64] = []
     var outgoingDatagrams = FIFOQueue<[UInt8]>()
+    /// Server: NEW_TOKEN frames to send (resent when lost).
+    var pendingNewTokens: [[UInt8]] = []
+    /// Tokens kept until acknowledged, by an id carried in the sent-frame record.
+    var inFlightNewTokens: [UInt64: [UInt8]] = [:]
+    var nextNewTokenID: UInt64 = 0
     /// DATAGRAM events queued and not yet polled.
     var receivedDatagramCount = 0
 
@@ -200,6 +205,8 @@ public struct Connection: Sendable {
         streamRecords.reserveCapacity(64)
     }
 
+    /// NEW_TOKEN frames queued or in flight at most.
+    static let maxPendingNewTokens = 4
     /// PATH_RESPONSE frames queued at most (RFC 9000 §9.3.3 lets a flood of challenges be dropped).
     static let maxPendingPathResponses = 4
 

@@ -10,6 +10,8 @@ enum SentFrame: Sendable, Hashable {
     case newConnectionID(sequence: UInt64)
     /// RETIRE_CONNECTION_ID: resend when lost.
     case retireConnectionID(sequence: UInt64)
+    /// NEW_TOKEN number `id` (its bytes wait in the connection until acknowledged).
+    case newToken(id: UInt64)
     /// A stream-layer frame, handed back to the stream layer.
     case stream(StreamFrameRecord)
     /// PING or another frame with nothing to retransmit (PATH_RESPONSE, DATAGRAM).
