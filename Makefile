@@ -9,7 +9,7 @@ PIP_PACKAGES := cryptography==48.0.0 aioquic==1.7.2
 FUZZ_SMOKE_SECONDS ?= 5
 KORIUM := .build/debug/korium
 
-.PHONY: setup demo test build unit vectors fuzz-smoke fuzz bench ct-check sim-bench clean interop interop-korium interop-h3 interop-netem
+.PHONY: setup demo test build unit vectors fuzz-smoke fuzz bench ct-check sim-bench clean interop interop-korium interop-h3 interop-h3-netem interop-tshark interop-netem
 
 ## setup: install whatever a fresh Debian machine lacks (idempotent): the build's C libraries, the
 ## project .venv (cryptography, aioquic), and the interop peers (quinn-peer, ngtcp2, tshark, certs).
@@ -33,7 +33,7 @@ demo: build
 	$(KORIUM) vectors Vectors/
 
 ## test: the whole suite; ends with the Swift Testing summary line.
-test: build vectors fuzz-smoke interop-korium interop-h3 unit
+test: build vectors fuzz-smoke interop-korium interop-h3 interop-tshark unit
 
 vectors: build
 	$(KORIUM) vectors Vectors/
@@ -74,12 +74,20 @@ interop-korium: build interop-peers
 interop-h3: build interop-peers
 	Tests/Interop/h3_ngtcp2.sh 10485760 $(KORIUM)
 
+## interop-tshark: tshark decrypts a captured korium<->aioquic transfer with korium's key log (needs root).
+interop-tshark: build interop-peers
+	KORIUM=$(KORIUM) $(PY) Tests/Interop/tshark_keylog.py
+
+## interop-h3-netem: the ngtcp2 HTTP/3 transfers through netem-proxy with 5 % loss.
+interop-h3-netem: build interop-peers
+	NETEM="loss=5%" Tests/Interop/h3_ngtcp2.sh 10485760 $(KORIUM)
+
 ## interop-netem: the impaired-network cases (netem-proxy) over every implementation pair (~10 min).
 interop-netem: build interop-peers
 	KORIUM=$(KORIUM) $(PY) Tests/Interop/netem_interop.py --markdown .build/interop-netem.md
 
 ## interop: the whole case x peer matrix, unimpaired and impaired; tables in .build/interop-*.md.
-interop: interop-matrix interop-h3 interop-netem
+interop: interop-matrix interop-h3 interop-h3-netem interop-netem
 
 clean:
 	rm -rf .build Fuzz/.build Benchmarks/.build .setup-stamp
