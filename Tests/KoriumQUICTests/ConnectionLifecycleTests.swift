@@ -205,4 +205,22 @@ struct ConnectionLifecycleTests {
         #expect(pair.clientEvents.contains(.newToken(token)))
         #expect(pair.server!.inFlightNewTokens.isEmpty)
     }
+
+    @Test("while closing, CONNECTION_CLOSE answers incoming datagrams at a decreasing rate (RFC 9000 §10.2.1)")
+    func closingRateLimit() throws {
+        var pair = try ConnectionPair()
+        try pair.establish()
+        pair.server!.close(errorCode: 1, reason: [], now: pair.now)
+        var buffer = [UInt8](repeating: 0, count: 1500)
+        _ = buffer.withUnsafeMutableBytes { pair.server!.pollTransmit(into: $0, now: pair.now) }
+        var answered = 0
+        for _ in 0..<16 {
+            var junk = [UInt8](repeating: 0x40, count: 60)
+            junk.withUnsafeMutableBytes { pair.server!.handle(datagram: $0, from: ConnectionPair.clientAddress, now: pair.now) }
+            if buffer.withUnsafeMutableBytes({ pair.server!.pollTransmit(into: $0, now: pair.now) }) != nil { answered += 1 }
+        }
+        // Datagrams 1, 2, 4, 8 and 16 are answered.
+        #expect(answered == 5)
+        #expect(pair.server!.state == .closing)
+    }
 }

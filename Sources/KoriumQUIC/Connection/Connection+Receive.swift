@@ -8,8 +8,13 @@ extension Connection {
         switch state {
         case .closed, .draining: return
         case .closing:
-            // RFC 9000 §10.2.1: answer incoming packets with CONNECTION_CLOSE (once per datagram).
-            close?.sendPending = true
+            // RFC 9000 §10.2.1: answer incoming packets with CONNECTION_CLOSE, at a limited rate:
+            // on the 1st, 2nd, 4th, 8th, … datagram, so two closing peers cannot ping-pong.
+            if var c = close {
+                c.datagramsWhileClosing += 1
+                if c.datagramsWhileClosing & (c.datagramsWhileClosing - 1) == 0 { c.sendPending = true }
+                close = c
+            }
             return
         case .handshaking, .established: break
         }

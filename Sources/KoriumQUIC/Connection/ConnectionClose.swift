@@ -11,6 +11,8 @@ struct CloseState: Sendable {
     var error: ConnectionError
     /// Whether a CONNECTION_CLOSE should go out at the next poll.
     var sendPending: Bool
+    /// Datagrams received while closing (for the response rate limit).
+    var datagramsWhileClosing: UInt64 = 0
 }
 
 extension Connection {
