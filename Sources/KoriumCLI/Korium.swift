@@ -17,6 +17,7 @@ struct Korium: AsyncParsableCommand {
             NetemProxyCommand.self,
             QUICServerCommand.self,
             QUICClientCommand.self,
+            DemoCommand.self,
         ]
     )
 }
