@@ -28,9 +28,9 @@ setup: .setup-stamp interop-peers
 build: setup
 	$(SWIFT) build
 
-## demo: the main job (until the network stack exists: run every vector file).
+## demo: the main job: a local 8-node cluster (DHT + GossipSub over QUIC, mutual TLS) in one process.
 demo: build
-	$(KORIUM) vectors Vectors/
+	$(KORIUM) demo --nodes 8
 
 ## test: the whole suite; ends with the Swift Testing summary line.
 test: build vectors fuzz-smoke interop-korium interop-h3 interop-tshark unit

@@ -30,6 +30,14 @@ struct DemoCommand: AsyncParsableCommand {
         let started = ContinuousClock.now
         let deadline = started + .milliseconds(Int64(timeout * 1_000))
         let run = DemoRun(command: self, deadline: deadline)
+        // Every phase polls the deadline; a network await that outlives it (a handshake that
+        // never completes) is cut by this watchdog, so the run is bounded whatever happens.
+        let watchdog = Task.detached {
+            try await Task.sleep(until: deadline + .seconds(5), clock: .continuous)
+            DemoOutput.line("demo: FAILED: still running 5 s after the \(timeout) s deadline")
+            Foundation.exit(1)
+        }
+        defer { watchdog.cancel() }
         let ok: Bool
         do {
             ok = try await run.execute()
