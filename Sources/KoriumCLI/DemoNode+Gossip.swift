@@ -25,8 +25,8 @@ extension DemoNode {
         (gossip.peers(in: DemoProtocol.topic).count, gossip.meshPeers(DemoProtocol.topic).count)
     }
 
-    /// Whether `id` reached this node.
-    func hasDelivered(_ id: GossipMessageID) -> Bool { delivered.contains(id) }
+    /// How many of `ids` reached this node.
+    func deliveredCount(of ids: [GossipMessageID]) -> Int { ids.reduce(0) { $0 + (delivered.contains($1) ? 1 : 0) } }
 
     /// Opens our gossip pipe to `peer` (dialling it if needed) and adds it to the router.
     func addGossipPeer(_ peer: Contact) async {
@@ -60,7 +60,10 @@ extension DemoNode {
 
     /// Reads a peer's gossip pipe until it ends; answers with our own pipe if we have none.
     func readGossip(_ stream: QUICStream, from peer: NodeID, on c: QUICConnection) async {
-        guard let key = c.peerPublicKey.flatMap({ Bytes32($0) }) else { return }
+        guard let key = c.peerPublicKey.flatMap({ Bytes32($0) }) else {
+            try? await stream.stopSending(code: DemoProtocol.errorProtocol)
+            return
+        }
         if gossipOut[key] == nil { try? await openGossipPipe(to: key, on: c, outbound: false) }
         var decoder = DemoFrameDecoder(limit: GossipLimits.maxRPCSize)
         do {

@@ -173,9 +173,7 @@ actor DemoRun {
         deliveredPerNode = Array(repeating: 0, count: n)
         _ = await wait {
             for (i, node) in nodes.enumerated() {
-                var got = 0
-                for m in published where m.publisher != i { if await node.hasDelivered(m.id) { got += 1 } }
-                deliveredPerNode[i] = got
+                deliveredPerNode[i] = await node.deliveredCount(of: published.filter { $0.publisher != i }.map(\.id))
             }
             return deliveredPerNode == expectedPerNode
         }
