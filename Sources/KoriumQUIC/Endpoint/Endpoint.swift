@@ -20,6 +20,9 @@ public struct Endpoint: Sendable {
     struct Slot: Sendable {
         var generation: UInt32 = 0
         var connection: Connection?
+        /// `connection != nil`, kept alongside it: testing the optional itself makes the compiler
+        /// copy the whole (multi-kilobyte) `Connection` out of the array, on every datagram.
+        var live = false
         /// Local connection IDs routed here (from `.connectionIDIssued` / `.connectionIDRetired`).
         var cids: [ConnectionID] = []
         /// Server: the client's first Destination Connection ID, routed here until the client
@@ -93,7 +96,7 @@ public struct Endpoint: Sendable {
 
     func index(of handle: ConnectionHandle) -> Int? {
         let i = Int(handle.index)
-        guard i < slots.count, slots[i].generation == handle.generation, slots[i].connection != nil else { return nil }
+        guard i < slots.count, slots[i].generation == handle.generation, slots[i].live else { return nil }
         return i
     }
 
@@ -102,7 +105,7 @@ public struct Endpoint: Sendable {
 
     /// Handles of every live connection.
     public var handles: [ConnectionHandle] {
-        slots.indices.filter { slots[$0].connection != nil }.map { handle(for: $0) }
+        slots.indices.filter { slots[$0].live }.map { handle(for: $0) }
     }
 
     /// Client: whether the server answered this connection with a Retry.
@@ -232,13 +235,13 @@ public struct Endpoint: Sendable {
         while let top = timers.top, top.deadline <= now {
             timers.pop()
             let i = Int(top.index)
-            guard i < slots.count, slots[i].generation == top.generation, slots[i].connection != nil,
+            guard i < slots.count, slots[i].generation == top.generation, slots[i].live,
                   slots[i].scheduled == top.deadline
             else { continue }
             slots[i].scheduled = nil
             due.append(i)
         }
-        for i in due where slots[i].connection != nil {
+        for i in due where slots[i].live {
             if slots[i].versionProbe != nil {
                 handleVersionProbeTimeout(i, now: now)
             } else {
@@ -252,7 +255,7 @@ public struct Endpoint: Sendable {
     mutating func pruneStaleTimers() {
         while let top = timers.top {
             let i = Int(top.index)
-            if i < slots.count, slots[i].generation == top.generation, slots[i].connection != nil,
+            if i < slots.count, slots[i].generation == top.generation, slots[i].live,
                slots[i].scheduled == top.deadline { return }
             timers.pop()
         }
@@ -271,7 +274,7 @@ public struct Endpoint: Sendable {
             let i = Int(index)
             // Gone, or a client still waiting for Version Negotiation (its probe is a stateless
             // response): nothing to poll.
-            guard slots[i].connection != nil, slots[i].versionProbe == nil else {
+            guard slots[i].live, slots[i].versionProbe == nil else {
                 _ = sendQueue.popFirst()
                 slots[i].queuedForSend = false
                 continue
@@ -331,7 +334,14 @@ public struct Endpoint: Sendable {
             remove(i)
             return
         }
-        let deadline = slots[i].versionProbe?.deadline ?? slots[i].connection!.nextDeadline
+        // Not `probe?.deadline ?? connection!.nextDeadline`: reading through the optional copies
+        // the whole slot and connection; the mutating accessor reads it in place.
+        let deadline: Instant?
+        if let probe = slots[i].versionProbe {
+            deadline = probe.deadline
+        } else {
+            deadline = slots[i].connection!.nextDeadlineInPlace()
+        }
         if deadline != slots[i].scheduled {
             slots[i].scheduled = deadline
             if let deadline {
@@ -360,7 +370,7 @@ public struct Endpoint: Sendable {
         let slots = self.slots
         timers.removeAll { entry in
             let i = Int(entry.index)
-            return i >= slots.count || slots[i].generation != entry.generation || slots[i].connection == nil
+            return i >= slots.count || slots[i].generation != entry.generation || !slots[i].live
                 || slots[i].scheduled != entry.deadline
         }
     }
@@ -375,6 +385,7 @@ public struct Endpoint: Sendable {
             i = slots.count - 1
         }
         slots[i].connection = connection
+        slots[i].live = true
         slots[i].remote = remote
         connectionCount += 1
         if addressRoutes[remote].flatMap(index(of:)) == nil { addressRoutes[remote] = handle(for: i) }
@@ -398,4 +409,10 @@ public struct Endpoint: Sendable {
         freeSlots.append(UInt32(i))
         connectionCount -= 1
     }
+}
+
+extension Connection {
+    /// ``nextDeadline`` through `inout` access, so the endpoint reads it without copying the
+    /// connection out of its slot.
+    mutating func nextDeadlineInPlace() -> Instant? { nextDeadline }
 }
