@@ -22,6 +22,10 @@ struct QUICClientCommand: AsyncParsableCommand {
     @Option(help: "Offer this version first (hex, e.g. 0x1a2a3a4a) to trigger Version Negotiation.") var versionFirst: String?
     @Option(help: "Hash printed over the received bodies: sha256 or blake2b.") var output = "sha256"
     @Option(help: "Give up after this many seconds.") var timeout: Double = 60
+    @Option(help: "Sequential connections over one endpoint, each doing the whole fetch (handshake rate).")
+    var connections = 1
+    @Option(help: "Connections opened at once over one endpoint, each doing the whole fetch (many-connection load).")
+    var concurrent = 1
 
     /// Bodies are kept in memory to hash them in request order; larger totals are refused.
     static let maxTotalBytes: UInt64 = 1 << 30
@@ -33,6 +37,9 @@ struct QUICClientCommand: AsyncParsableCommand {
         guard alpn == "perf" || alpn == "hq-interop" || alpn == "h3" else { throw ValidationError("--alpn must be perf, hq-interop or h3") }
         guard output == "sha256" || output == "blake2b" else { throw ValidationError("--output must be sha256 or blake2b") }
         guard streams >= 1 else { throw ValidationError("--streams must be positive") }
+        guard connections >= 1 else { throw ValidationError("--connections must be positive") }
+        guard concurrent >= 1 else { throw ValidationError("--concurrent must be positive") }
+        guard connections == 1 || concurrent == 1 else { throw ValidationError("--connections and --concurrent exclude each other") }
         if alpn == "perf", bytes.multipliedReportingOverflow(by: UInt64(streams)).partialValue > Self.maxTotalBytes {
             throw ValidationError("--bytes × --streams above \(Self.maxTotalBytes)")
         }
@@ -93,68 +100,200 @@ struct QUICClientCommand: AsyncParsableCommand {
         }
     }
 
-    /// Connects, transfers, and returns the RESULT line (after printing the HANDSHAKE line).
+    /// Connects (`--connections` times, one after the other, over one endpoint), transfers, and
+    /// returns the RESULT line (after printing the first connection's HANDSHAKE line).
     func fetch() async throws -> String {
         let (config, _) = try tls.connectionConfiguration(alpn: [alpn], dnsName: "client")
         let server = try QUICEndpoint.socketAddress(host: host, port: port)
         let endpoint = try QUICEndpoint.bind(host: server.isIPv6 ? "::" : "0.0.0.0", port: 0, configuration: .init(client: config))
+        if concurrent > 1 { return try await fetchConcurrently(endpoint, server: server) }
+        let clock = ContinuousClock()
+        var handshakeSum = Duration.zero, transferSum = Duration.zero, busySum = Duration.zero
+        var total = 0, keyUpdates: UInt64 = 0
+        var last = Fetched(streams: 0, bytes: 0, digest: "")
+        for index in 0..<connections {
+            let start = clock.now
+            let connection: QUICConnection
+            do {
+                connection = try await endpoint.connect(
+                    to: server, serverName: serverName, offeringVersionFirst: versionFirst.flatMap(Self.version))
+            } catch let error as QUICError {
+                await endpoint.close()
+                throw ClientFailure(kind: "handshake", message: error.description)
+            }
+            let handshake = clock.now - start
+            if index == 0 {
+                QUICOutput.line("HANDSHAKE ok ms=\(QUICOutput.decimal(QUICOutput.seconds(handshake) * 1_000)) alpn=\(connection.alpn ?? "-") "
+                    + "retry=\(connection.sawRetry ? 1 : 0) version_negotiation=\(connection.sawVersionNegotiation ? 1 : 0) "
+                    + "peer_key=\(connection.peerPublicKey.map(QUICOutput.hex) ?? "-")")
+            }
+            if retryExpected && !connection.sawRetry {
+                await endpoint.close()
+                throw ClientFailure(kind: "handshake", message: "the server did not send a Retry")
+            }
+            let transferStart = clock.now
+            do {
+                switch alpn {
+                case "perf": last = try await perf(connection)
+                case "h3": last = try digest(try await HTTP3Fetching.fetch(connection, authority: "\(serverName):\(port)", paths: paths))
+                default: last = try digest(try await hq(connection))
+                }
+            } catch {
+                await endpoint.close()
+                throw error
+            }
+            let end = clock.now
+            handshakeSum += handshake
+            transferSum += end - transferStart
+            busySum += end - start
+            total += last.bytes
+            keyUpdates += (try? await connection.stats().keyUpdates) ?? 0
+            await connection.close()
+        }
+        await endpoint.close()
+        let elapsed = QUICOutput.seconds(transferSum)
+        let mbps = elapsed > 0 ? Double(total) / 1e6 / elapsed : 0
+        var line = "RESULT ok streams=\(last.streams) bytes=\(total) seconds=\(QUICOutput.decimal(elapsed, places: 6)) "
+            + "mbps=\(QUICOutput.decimal(mbps)) hash=\(last.digest) key_updates=\(keyUpdates)"
+        if connections > 1 {
+            // Like quinn-peer: the mean handshake time, and connections per second of the time
+            // spent from each connect to its last response byte (closing/draining excluded).
+            let busy = QUICOutput.seconds(busySum)
+            line += " connections=\(connections) handshake_ms=\(QUICOutput.decimal(QUICOutput.seconds(handshakeSum) * 1_000 / Double(connections)))"
+                + " handshakes_per_s=\(QUICOutput.decimal(busy > 0 ? Double(connections) / busy : 0))"
+        }
+        return line
+    }
+
+    /// `--concurrent N`: N connections opened at once, each doing the fetch; RESULT ok only if
+    /// all of them completed, with the wall time from the first connect to the last response.
+    func fetchConcurrently(_ endpoint: QUICEndpoint, server: SocketAddress) async throws -> String {
         let clock = ContinuousClock()
         let start = clock.now
-        let connection: QUICConnection
-        do {
-            connection = try await endpoint.connect(
-                to: server, serverName: serverName, offeringVersionFirst: versionFirst.flatMap(Self.version))
-        } catch let error as QUICError {
-            await endpoint.close()
-            throw ClientFailure(kind: "handshake", message: error.description)
-        }
-        let handshake = clock.now - start
-        QUICOutput.line("HANDSHAKE ok ms=\(QUICOutput.decimal(QUICOutput.seconds(handshake) * 1_000)) alpn=\(connection.alpn ?? "-") "
-            + "retry=\(connection.sawRetry ? 1 : 0) version_negotiation=\(connection.sawVersionNegotiation ? 1 : 0) "
-            + "peer_key=\(connection.peerPublicKey.map(QUICOutput.hex) ?? "-")")
-        if retryExpected && !connection.sawRetry {
-            await endpoint.close()
-            throw ClientFailure(kind: "handshake", message: "the server did not send a Retry")
-        }
-        let transferStart = clock.now
-        let bodies: [[UInt8]]
-        do {
-            switch alpn {
-            case "perf": bodies = try await perf(connection)
-            case "h3": bodies = try await HTTP3Fetching.fetch(connection, authority: "\(serverName):\(port)", paths: paths)
-            default: bodies = try await hq(connection)
+        let versionFirst = self.versionFirst.flatMap(Self.version)
+        let serverName = self.serverName, port = self.port
+        var succeeded = 0, total = 0, keyUpdates: UInt64 = 0
+        var failures: [String: Int] = [:]
+        var last = Fetched(streams: 0, bytes: 0, digest: "")
+        await withTaskGroup(of: Result<Fetched, ClientFailure>.self) { group in
+            for _ in 0..<concurrent {
+                group.addTask {
+                    do {
+                        let connection = try await endpoint.connect(to: server, serverName: serverName, offeringVersionFirst: versionFirst)
+                        var fetched: Fetched
+                        do {
+                            switch alpn {
+                            case "perf": fetched = try await perf(connection)
+                            case "h3": fetched = try digest(try await HTTP3Fetching.fetch(connection, authority: "\(serverName):\(port)", paths: paths))
+                            default: fetched = try digest(try await hq(connection))
+                            }
+                        } catch {
+                            await connection.close()
+                            throw error
+                        }
+                        fetched.keyUpdates = (try? await connection.stats().keyUpdates) ?? 0
+                        await connection.close()
+                        return .success(fetched)
+                    } catch let failure as ClientFailure {
+                        return .failure(failure)
+                    } catch let error as QUICError {
+                        return .failure(ClientFailure(kind: Self.kind(of: error), message: error.description))
+                    } catch {
+                        return .failure(ClientFailure(kind: "io", message: "\(error)"))
+                    }
+                }
             }
-        } catch {
-            await endpoint.close()
-            throw error
+            for await outcome in group {
+                switch outcome {
+                case .success(let fetched):
+                    succeeded += 1
+                    total += fetched.bytes
+                    keyUpdates += fetched.keyUpdates
+                    last = fetched
+                case .failure(let failure):
+                    failures[failure.kind, default: 0] += 1
+                }
+            }
         }
-        let elapsed = QUICOutput.seconds(clock.now - transferStart)
-        await connection.close()
+        let elapsed = QUICOutput.seconds(clock.now - start)
         await endpoint.close()
-        let total = bodies.reduce(0) { $0 + $1.count }
-        let digest: String
-        if output == "blake2b" {
-            var hasher = try BLAKE2b()
-            for body in bodies { hasher.update(body) }
-            digest = "blake2b:" + QUICOutput.hex(hasher.finalize())
-        } else {
-            var hasher = SHA256()
-            for body in bodies { hasher.update(body) }
-            digest = "sha256:" + QUICOutput.hex(hasher.finalize())
+        guard succeeded == concurrent else {
+            let kinds = failures.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: ",")
+            throw ClientFailure(kind: "stream", message: "concurrent=\(concurrent) succeeded=\(succeeded) failed=\(kinds) seconds=\(QUICOutput.decimal(elapsed, places: 6))")
         }
         let mbps = elapsed > 0 ? Double(total) / 1e6 / elapsed : 0
-        return "RESULT ok streams=\(bodies.count) bytes=\(total) seconds=\(QUICOutput.decimal(elapsed, places: 6)) "
-            + "mbps=\(QUICOutput.decimal(mbps)) hash=\(digest)"
+        return "RESULT ok streams=\(last.streams) bytes=\(total) seconds=\(QUICOutput.decimal(elapsed, places: 6)) "
+            + "mbps=\(QUICOutput.decimal(mbps)) hash=\(last.digest) key_updates=\(keyUpdates) concurrent=\(concurrent) succeeded=\(succeeded)"
+    }
+
+    /// What one connection fetched: stream count, body bytes and the hash of the bodies.
+    struct Fetched {
+        var streams: Int
+        var bytes: Int
+        var digest: String
+        /// 1-RTT key phase changes the connection went through (set by the caller).
+        var keyUpdates: UInt64 = 0
+    }
+
+    /// The `--output` hash, fed incrementally.
+    enum BodyHash {
+        case sha256(SHA256)
+        case blake2b(BLAKE2b)
+
+        init(_ name: String) throws {
+            self = name == "blake2b" ? .blake2b(try BLAKE2b()) : .sha256(SHA256())
+        }
+
+        mutating func update(_ bytes: [UInt8]) {
+            switch self {
+            case .sha256(var h): h.update(bytes); self = .sha256(h)
+            case .blake2b(var h): h.update(bytes); self = .blake2b(h)
+            }
+        }
+
+        func finalize() -> String {
+            switch self {
+            case .sha256(let h): return "sha256:" + QUICOutput.hex(h.finalize())
+            case .blake2b(let h): return "blake2b:" + QUICOutput.hex(h.finalize())
+            }
+        }
+    }
+
+    /// The hash over `bodies` concatenated in request order.
+    func digest(_ bodies: [[UInt8]]) throws -> Fetched {
+        var hash = try BodyHash(output)
+        for body in bodies { hash.update(body) }
+        return Fetched(streams: bodies.count, bytes: bodies.reduce(0) { $0 + $1.count }, digest: hash.finalize())
     }
 
     /// perf: per stream, an 8-byte big-endian count then FIN; the answer is that many bytes.
-    func perf(_ connection: QUICConnection) async throws -> [[UInt8]] {
+    /// One stream is hashed as it arrives (nothing kept); several are kept to hash in order.
+    func perf(_ connection: QUICConnection) async throws -> Fetched {
         let count = bytes
-        return try await withThrowingTaskGroup(of: (Int, [UInt8]).self) { group in
+        let request = (0..<8).map { UInt8(truncatingIfNeeded: count >> (56 - 8 * UInt64($0))) }
+        if streams == 1 {
+            let stream = try await connection.openBidirectionalStream()
+            try await stream.write(request, finish: true)
+            var hash = try BodyHash(output)
+            var received = 0
+            while let chunk = try await stream.read(maxBytes: 1 << 20) {
+                received += chunk.count
+                guard received <= Int(count) else {
+                    try? await stream.stopSending(code: 0)
+                    throw ClientFailure(kind: "stream", message: "stream 0: more than \(count) bytes")
+                }
+                hash.update(chunk)
+            }
+            guard received == Int(count) else {
+                throw ClientFailure(kind: "stream", message: "stream 0: \(received) of \(count) bytes")
+            }
+            return Fetched(streams: 1, bytes: received, digest: hash.finalize())
+        }
+        let streams = self.streams
+        let bodies = try await withThrowingTaskGroup(of: (Int, [UInt8]).self) { group in
             for index in 0..<streams {
                 group.addTask {
                     let stream = try await connection.openBidirectionalStream()
-                    let request = (0..<8).map { UInt8(truncatingIfNeeded: count >> (56 - 8 * UInt64($0))) }
                     try await stream.write(request, finish: true)
                     let body = try await stream.readToEnd(limit: Int(count))
                     guard body.count == Int(count) else {
@@ -167,6 +306,7 @@ struct QUICClientCommand: AsyncParsableCommand {
             for try await (index, body) in group { bodies[index] = body }
             return bodies
         }
+        return try digest(bodies)
     }
 
     /// hq-interop: per path, `GET /path\r\n` then FIN; the answer is the body.

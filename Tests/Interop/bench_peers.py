@@ -10,9 +10,9 @@ over 127.0.0.1 with the `perf` protocol, ChaCha20-Poly1305 only, pinned Ed25519 
 
   Tests/Interop/bench_peers.py [--bytes N] [--handshakes N] [--impls a,b] [--markdown FILE]
 
-Implementations that cannot run are listed as n/a; a client without --connections (korium's, so
-far) gets no handshake rate, only the mean handshake time its HANDSHAKE line reports over up to 20
-separate runs.
+Implementations that cannot run are listed as n/a; a client without --connections gets no
+handshake rate, only the mean handshake time its HANDSHAKE line reports over up to 20 separate
+runs (all three clients have --connections now, so this fallback is for older builds).
 """
 from __future__ import annotations
 
