@@ -22,6 +22,12 @@ public struct GossipSimNode: SimNode {
     /// Peers this node dials when it starts.
     public var dials: [SimNodeID]
     var lastHeard: [SimNodeID: Int64] = [:]
+    /// RPCs that overtook their connection's `hello` (the link's jitter reorders datagrams sent
+    /// at the same instant; a real transport delivers its handshake first): held until the
+    /// `hello` arrives, refused with `bye` if it has not come by the next keep-alive round.
+    var early: [SimNodeID: (since: Int64, rpcs: [GossipRPC])] = [:]
+    static let maxEarlyPeers = 64
+    static let maxEarlyPerPeer = 8
     var recentIDs: [GossipMessageID] = []
     var uplink: [(SimNodeID, GossipMessage)] = []
     var uplinkHead = 0
@@ -82,13 +88,25 @@ public struct GossipSimNode: SimNode {
             // A (re)opened connection: forget the old one's state.
             router.removePeer(peer, now: now(ctx))
             open(source, outbound: false, &ctx)
+            if let held = early.removeValue(forKey: source), router.isConnected(peer) {
+                for rpc in held.rpcs { router.handleRPC(rpc, from: peer, now: now(ctx), rng: &ctx.random) }
+            }
         case .bye:
             router.removePeer(peer, now: now(ctx))
             lastHeard[source] = nil
         case .ping:
             if router.isConnected(peer) { lastHeard[source] = ctx.now.nanoseconds } else { ctx.send(.bye, to: source) }
         case .rpc(let rpc):
-            guard router.isConnected(peer) else { ctx.send(.bye, to: source); return }
+            guard router.isConnected(peer) else {
+                if early[source] == nil, early.count < Self.maxEarlyPeers {
+                    early[source] = (ctx.now.nanoseconds, [rpc])
+                } else if let held = early[source], held.rpcs.count < Self.maxEarlyPerPeer {
+                    early[source]?.rpcs.append(rpc)
+                } else {
+                    ctx.send(.bye, to: source)
+                }
+                return
+            }
             lastHeard[source] = ctx.now.nanoseconds
             router.handleRPC(rpc, from: peer, now: now(ctx), rng: &ctx.random)
         }
@@ -106,6 +124,12 @@ public struct GossipSimNode: SimNode {
             uplinkTimerArmed = false
         } else if token == Self.keepAliveToken {
             let t = ctx.now.nanoseconds
+            // RPCs still waiting for a hello after a second came from a connection we do not
+            // have (the peer restarted us away, or its hello was lost): refuse it.
+            for (n, held) in early.sorted(by: { $0.key < $1.key }) where t - held.since > 1_000_000_000 {
+                early[n] = nil
+                ctx.send(.bye, to: n)
+            }
             for (n, heard) in lastHeard.sorted(by: { $0.key < $1.key }) {
                 if t - heard > world.idleTimeout.nanoseconds {
                     router.removePeer(world.peerIDs[n.index], now: now(ctx))
