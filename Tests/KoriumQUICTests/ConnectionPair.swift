@@ -79,6 +79,12 @@ struct ConnectionPair {
     /// Rewrites or drops datagrams in transit (return nil to drop).
     var tamper: ((Bool, [UInt8]) -> [UInt8]?)?
     var buffer = [UInt8](repeating: 0, count: 1500)
+    /// The client's address as the server sees it (a test changes it to simulate a NAT
+    /// rebinding); server datagrams addressed elsewhere, or to a dead address, are lost.
+    var clientSource = ConnectionPair.clientAddress
+    var deadAddresses: Set<PathAddress> = []
+    /// Server datagrams lost because of their destination.
+    var misaddressedDrops = 0
 
     init(seed: UInt64 = 1, configure: (inout ConnectionConfiguration, inout ConnectionConfiguration) -> Void = { _, _ in }) throws {
         var (c, s) = TestIdentities.configurations(seed: seed)
@@ -94,6 +100,10 @@ struct ConnectionPair {
         }
         if server != nil {
             while let t = buffer.withUnsafeMutableBytes({ server!.pollTransmit(into: $0, now: now) }) {
+                guard t.destination == clientSource, !deadAddresses.contains(t.destination) else {
+                    misaddressedDrops += 1
+                    continue
+                }
                 send(Array(buffer[0..<t.count]), toServer: false)
             }
         }
@@ -123,7 +133,7 @@ struct ConnectionPair {
                 originalDestinationCID: header.destinationConnectionID, initialDestinationCID: header.destinationConnectionID,
                 localCID: try ConnectionID(scid), retrySourceCID: nil, addressValidated: false)
         }
-        bytes.withUnsafeMutableBytes { server!.handle(datagram: $0, from: Self.clientAddress, now: now) }
+        bytes.withUnsafeMutableBytes { server!.handle(datagram: $0, from: clientSource, now: now) }
     }
 
     /// Runs until nothing is in flight and no timer is due before `limit` from now.

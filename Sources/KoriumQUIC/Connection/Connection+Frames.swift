@@ -33,9 +33,8 @@ extension Connection {
         case .pathChallenge(let data):
             // RFC 9000 §8.2.2: echo the data; beyond a few queued responses, challenges are dropped.
             if pathResponses.count < Self.maxPendingPathResponses { pathResponses.append(data) }
-        case .pathResponse:
-            // We never send PATH_CHALLENGE (no migration), so any response is unsolicited and ignored (§8.2.3 MAY).
-            break
+        case .pathResponse(let data):
+            onPathResponse(data)
         case .datagram(let data):
             // RFC 9221 §3: DATAGRAM without having advertised support, or larger than advertised,
             // is a PROTOCOL_VIOLATION.
@@ -78,7 +77,10 @@ extension Connection {
         }
         ackedScratch.removeAll(keepingCapacity: true)
         lostScratch.removeAll(keepingCapacity: true)
+        let appLimited = recovery.isAppLimited
+        recovery.setAppLimited(appLimited || !recovery.isCongestionWindowLimited)
         try recovery.onAckReceived(ack, ackDelay: ackDelay, space: space, now: now, acked: &ackedScratch, lost: &lostScratch)
+        recovery.setAppLimited(appLimited)
         var index = 0
         while index < ackedScratch.count {
             let packet = ackedScratch[index]

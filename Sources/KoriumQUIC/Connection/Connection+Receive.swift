@@ -18,11 +18,13 @@ extension Connection {
             return
         case .handshaking, .established: break
         }
-        // No connection migration: packets from another address are not ours to process.
-        guard from == remoteAddress else {
+        // RFC 9000 §9: another address is a migrating (or NAT-rebound) peer, once allowed.
+        guard from == remoteAddress || acceptsDatagram(fromNewAddress: from) else {
             statsStorage.packetsDropped += 1
             return
         }
+        beginDatagram(from: from, count: datagram.count)
+        defer { endDatagram(from: from, count: datagram.count, now: now) }
         statsStorage.bytesReceived += UInt64(datagram.count)
         if role == .server && !isAddressValidated {
             amplificationReceived += datagram.count
@@ -204,10 +206,12 @@ extension Connection {
         // Frames (RFC 9000 §12.4), stopping at the first error.
         var frames = FrameReader(payload: UnsafeRawBufferPointer(rebasing: packet[payload]), packetType: header.type)
         var isAckEliciting = false
+        var isNonProbing = false
         var cryptoReceived = false
         do {
             while let frame = try frames.next() {
                 if frame.isAckEliciting { isAckEliciting = true }
+                if !frame.isProbing { isNonProbing = true }
                 if case .crypto = frame { cryptoReceived = true }
                 try handleFrame(frame, space: spaceID, destination: header.destinationConnectionID, now: now)
                 if isClosed { break }
@@ -218,6 +222,10 @@ extension Connection {
         }
         statsStorage.packetsReceived += 1
         idle.onPacketReceived(now: now)
+        // RFC 9000 §9.3: only the newest non-probing packet moves the connection.
+        if datagramFromNewAddress, spaceID == .applicationData, isNonProbing, largest.map({ packetNumber > $0 }) ?? true {
+            datagramMayMigrate = true
+        }
         if state == .draining || state == .closing {
             return
         }

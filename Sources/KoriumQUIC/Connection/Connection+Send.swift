@@ -30,8 +30,13 @@ extension Connection {
             }
         }
 
+        // RFC 9000 §9.3.1: an unvalidated new path has its own 3× limit.
+        if migration != nil {
+            limit = pathSendLimit(limit)
+            if isPathSendBlocked { return nil }
+        }
         // Which spaces have something; whether ack-eliciting data may go (congestion, pacing).
-        let probing = spaces.contains { $0.probesDue > 0 }
+        let probing = spaces.contains { $0.probesDue > 0 } || isPathChallengeDue
         var mayElicit = probing || recovery.sendableBytes >= limit
         if mayElicit && !probing {
             if let next = pacer.nextSendTime(bytes: limit, now: now, window: recovery.congestionWindow,
@@ -65,6 +70,8 @@ extension Connection {
                 return nil
             }
             padTo = Self.minimumInitialDatagramSize
+        } else if wants.2 && mayElicit && pathFramesNeedPadding && limit >= Self.minimumInitialDatagramSize {
+            padTo = Self.minimumInitialDatagramSize
         }
 
         let datagram = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<limit])
@@ -83,6 +90,7 @@ extension Connection {
         guard count > 0 else { return nil }
         statsStorage.bytesSent += UInt64(count)
         if role == .server && !isAddressValidated { amplificationSent += count }
+        onPathDatagramSent(count)
         if datagramElicits {
             pacer.onSent(bytes: count)
             lastSendTime = now
@@ -114,7 +122,7 @@ extension Connection {
 
     /// Application-space frames waiting (besides ACK and CRYPTO).
     var hasApplicationFramesToSend: Bool {
-        handshakeDonePending || pingPending || !pathResponses.isEmpty || !outgoingDatagrams.isEmpty
+        handshakeDonePending || pingPending || !pathResponses.isEmpty || isPathChallengeDue || !outgoingDatagrams.isEmpty
             || !cids.pendingNewIDs.isEmpty || !pendingNewTokens.isEmpty || !cids.pendingRetirements.isEmpty || streamsHavePendingFrames
     }
 
@@ -158,6 +166,7 @@ extension Connection {
         }
         if mayElicit {
             if s == 2 { elicits = writeApplicationFrames(into: &writer, now: now) }
+            if s < 2 && spaces[s].probesDue > 0 { requeueCryptoForProbe(space: s) }
             // CRYPTO data (new or lost).
             while writer.remainingCapacity > Self.cryptoFrameOverhead + 16 {
                 let room = writer.remainingCapacity - Self.cryptoFrameOverhead
@@ -242,7 +251,7 @@ extension Connection {
 
     /// Application-space frames other than ACK and CRYPTO; returns whether any was written.
     mutating func writeApplicationFrames(into writer: inout ByteWriter, now: Instant) -> Bool {
-        var wrote = false
+        var wrote = writePathChallenge(into: &writer, now: now)
         func put(_ frame: Frame, _ record: SentFrame, _ writer: inout ByteWriter, _ log: inout SentPacketLog) -> Bool {
             do { try frame.encode(to: &writer) } catch { return false }
             log.append(record)

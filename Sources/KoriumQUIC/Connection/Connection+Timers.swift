@@ -17,13 +17,15 @@ extension Connection {
         consider(recovery.lossDetectionTimer)
         // A due ACK only counts while it can be sent: not when the space has no send keys yet, nor
         // while a server waits at the anti-amplification limit (the caller would spin).
-        if !(role == .server && !isAddressValidated && 3 * amplificationReceived - amplificationSent < Self.minimumInitialDatagramSize / 4) {
+        if !(role == .server && !isAddressValidated && 3 * amplificationReceived - amplificationSent < Self.minimumInitialDatagramSize / 4)
+            && !isPathSendBlocked {
             for s in 0..<3 where spaces[s].received.hasNewPackets && canSend(inSpace: s) {
                 consider(spaces[s].received.ackDeadline)
             }
         }
         consider(pacingDeadline)
         consider(previousKeyDiscardDeadline)
+        consider(pathValidationDeadline)
         if let interval = config.keepAliveInterval, isHandshakeComplete { consider(lastSendTime + interval) }
         return deadline
     }
@@ -44,6 +46,7 @@ extension Connection {
         }
         if let timer = recovery.lossDetectionTimer, timer <= now { onLossDetectionTimeout(now: now) }
         if let pacing = pacingDeadline, pacing <= now { pacingDeadline = nil }
+        if let path = pathValidationDeadline, path <= now { onPathValidationTimeout(now: now) }
         if let discard = previousKeyDiscardDeadline, discard <= now {
             oneRTT?.discardPreviousKey()
             previousKeyDiscardDeadline = nil

@@ -20,7 +20,7 @@ public struct Connection: Sendable {
     /// Which side we are.
     public let role: Role
     let config: ConnectionConfiguration
-    /// The peer's address (the path; no migration support).
+    /// The peer's address: the current path (moves when the client migrates, RFC 9000 §9).
     public internal(set) var remoteAddress: PathAddress
     /// Where the connection is in its life.
     public internal(set) var state: ConnectionState = .handshaking
@@ -88,6 +88,17 @@ public struct Connection: Sendable {
     var nextNewTokenID: UInt64 = 0
     /// DATAGRAM events queued and not yet polled.
     var receivedDatagramCount = 0
+
+    // Migration (RFC 9000 §9; Connection+Migration.swift).
+    /// The new path being validated, if any.
+    var migration: PathValidation?
+    /// Per datagram: it came from an address other than the current path, and one of its
+    /// packets was non-probing with the highest packet number so far (RFC 9000 §9.3).
+    var datagramFromNewAddress = false
+    var datagramMayMigrate = false
+    /// PATH_RESPONSE frames queued before the current datagram (probes from an address we do
+    /// not move to are not answered).
+    var pathResponsesBeforeDatagram = 0
 
     // Timers.
     let createdAt: Instant

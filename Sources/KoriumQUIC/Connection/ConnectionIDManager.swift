@@ -166,6 +166,15 @@ struct ConnectionIDManager: Sendable {
         return true
     }
 
+    /// RFC 9000 §9.5: moves to the peer's next unused connection ID for a new path and retires
+    /// the current one. Returns false (keeping the current ID) when the peer issued no other.
+    mutating func rotateRemote() throws(TransportError) -> Bool {
+        guard remote.count > 1 else { return false }
+        let old = remote.removeFirst()
+        try queueRetirement(old.sequence)
+        return true
+    }
+
     private mutating func queueRetirement(_ sequence: UInt64) throws(TransportError) {
         guard unacknowledgedRetirements < Self.maxPendingRetirements else {
             throw TransportError(.connectionIDLimitError, frameType: FrameType.newConnectionID, "too many retired connection IDs pending")

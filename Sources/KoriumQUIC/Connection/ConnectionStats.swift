@@ -25,6 +25,13 @@ public struct ConnectionStats: Sendable, Hashable {
     /// Key updates performed (either side initiating).
     public var keyUpdates: UInt64 = 0
 
+    /// Times the peer moved to a new address (RFC 9000 §9; server side).
+    public var pathMigrations: UInt64 = 0
+    /// New paths validated by a PATH_RESPONSE (RFC 9000 §8.2.3).
+    public var pathsValidated: UInt64 = 0
+    /// Path validations that timed out and reverted to the previous address (RFC 9000 §9.3.2).
+    public var pathValidationFailures: UInt64 = 0
+
     /// Zeroed statistics.
     public init() {}
 }

@@ -69,6 +69,15 @@ public struct LossDetection<CC: CongestionController>: Sendable {
         for i in 0..<3 { spaces[i].sent.reserveCapacity(64) }
     }
 
+    /// RFC 9000 §9.4, RFC 9002 §9.4: the peer moved to a new address: the RTT estimate and the
+    /// congestion controller start over (`fresh` is the controller in its initial state); the
+    /// PTO backoff resets with them. Packets in flight stay tracked for loss detection.
+    public mutating func resetForNewPath(congestion fresh: CC) {
+        rtt = RTTEstimator()
+        congestion = fresh
+        ptoCount = 0
+    }
+
     /// Whether any ack-eliciting packet is in flight in any space.
     public var hasAckElicitingInFlight: Bool { spaces.contains { $0.ackElicitingInFlight > 0 } }
 
