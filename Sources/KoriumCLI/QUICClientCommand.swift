@@ -103,9 +103,11 @@ struct QUICClientCommand: AsyncParsableCommand {
     /// Connects (`--connections` times, one after the other, over one endpoint), transfers, and
     /// returns the RESULT line (after printing the first connection's HANDSHAKE line).
     func fetch() async throws -> String {
-        let (config, _) = try tls.connectionConfiguration(alpn: [alpn], dnsName: "client")
+        let (config, _) = try tls.connectionConfiguration(alpn: [alpn], dnsName: "client", vantagePoint: .client)
         let server = try QUICEndpoint.socketAddress(host: host, port: port)
         let endpoint = try QUICEndpoint.bind(host: server.isIPv6 ? "::" : "0.0.0.0", port: 0, configuration: .init(client: config))
+        // The qlog file is complete once the connections are gone (flushes its buffer).
+        defer { (config.qlog as? QLogFileSink)?.close() }
         if concurrent > 1 { return try await fetchConcurrently(endpoint, server: server) }
         let clock = ContinuousClock()
         var handshakeSum = Duration.zero, transferSum = Duration.zero, busySum = Duration.zero

@@ -17,6 +17,7 @@ struct QUICTLSOptions: ParsableArguments {
     @Option(help: "Initiate a key update every N packets sent.") var keyUpdateInterval: UInt64?
     @Option(help: "max_idle_timeout in milliseconds.") var idleTimeout: UInt64 = 30_000
     @Option(help: "Append TLS secrets to FILE (NSS key log format); default $SSLKEYLOGFILE.") var keylog: String?
+    @Option(help: "Write a qlog (JSON-SEQ) trace into DIR: connection_client.sqlog / connection_server.sqlog (a server's connections share one file).") var qlog: String?
 
     func validate() throws {
         guard (cert == nil) == (key == nil) else { throw ValidationError("--cert and --key go together") }
@@ -92,7 +93,8 @@ struct QUICTLSOptions: ParsableArguments {
     }
 
     /// A connection configuration with our identity, the peer verification, ALPNs and limits.
-    func connectionConfiguration(alpn: [String], dnsName: String) throws -> (ConnectionConfiguration, publicKey: [UInt8]) {
+    func connectionConfiguration(alpn: [String], dnsName: String, vantagePoint: QLogTraceInfo.VantagePoint = .server) throws
+        -> (ConnectionConfiguration, publicKey: [UInt8]) {
         let (key, chain) = try identity(dnsName: dnsName)
         var tls = TLSConfiguration(privateKey: key, certificateChain: chain, peerVerification: try peerVerification(),
                                    alpnProtocols: alpn.map { Array($0.utf8) })
@@ -101,6 +103,7 @@ struct QUICTLSOptions: ParsableArguments {
         var config = ConnectionConfiguration(tls: tls)
         config.transportParameters.maxIdleTimeout = idleTimeout
         config.keyUpdateInterval = keyUpdateInterval
+        if let qlog { config.qlog = try QLogFileSink(directory: qlog, trace: QLogTraceInfo(vantagePoint: vantagePoint)) }
         return (config, key.publicKey.rawRepresentation)
     }
 }

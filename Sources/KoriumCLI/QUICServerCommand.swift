@@ -40,6 +40,7 @@ struct QUICServerCommand: AsyncParsableCommand {
         QUICOutput.line("LISTENING host=\(host) port=\(endpoint.localAddress.port) key=\(QUICOutput.hex(publicKey))")
         let root = self.root
         let limit = maxConnections
+        let qlogSink = config.qlog as? QLogFileSink
         let closed = ClosedCount()
         await withTaskGroup(of: Void.self) { group in
             while let connection = try? await endpoint.accept() {
@@ -49,12 +50,15 @@ struct QUICServerCommand: AsyncParsableCommand {
                     let reason = (try? await connection.waitClosed()).map { "\($0)" } ?? "endpoint closed"
                     QUICOutput.line("CLOSED peer=\(connection.remoteAddress) reason=\(reason.replacingOccurrences(of: " ", with: "_")) "
                         + "streams=\(counters.streams) bytes_sent=\(counters.sent) bytes_received=\(counters.received)")
+                    // Each closed connection's events reach the qlog file now (a killed server keeps them).
+                    qlogSink?.flush()
                     let done = closed.value.wrappingAdd(1, ordering: .relaxed).newValue
                     if let limit, done >= limit { await endpoint.close() }
                 }
             }
         }
         await endpoint.close()
+        qlogSink?.close()
     }
 
     /// Connections closed so far (for --max-connections).

@@ -94,6 +94,10 @@ extension Connection {
         if !ackedScratch.isEmpty {
             if role == .client && space == .handshake { recovery.setPeerCompletedAddressValidation() }
         }
+        if config.qlog != nil {
+            qlogPacketsLost(space: space, byTimeout: false, now: now)
+            if !ackedScratch.isEmpty || !lostScratch.isEmpty { qlogRecoveryUpdated(lossOccurred: !lostScratch.isEmpty, now: now) }
+        }
         onPacketsLost(space: space)
     }
 

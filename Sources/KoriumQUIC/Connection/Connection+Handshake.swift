@@ -23,6 +23,7 @@ extension Connection {
                 return
             }
             tlsWriteLevel = change.level
+            qlogKeysInstalled(change, now: now)
         }
         while let event = tls.pollEvent() {
             do { try handleTLSEvent(event, now: now) } catch {

@@ -168,6 +168,7 @@ extension Connection {
                 }
                 if keys.keyPhase != before || isNext {
                     statsStorage.keyUpdates += keys.keyPhase != before ? 1 : 0
+                    if keys.keyPhase != before { qlogOneRTTKeyUpdate(trigger: .remoteUpdate, now: now) }
                     // RFC 9001 §6.5: keep the old key for reordered packets about three PTOs.
                     previousKeyDiscardDeadline = now + recovery.probeTimeout * 3
                     packetsSinceKeyUpdate = 0
@@ -195,6 +196,8 @@ extension Connection {
             statsStorage.packetsDropped += 1
             return
         }
+        qlogPacketReceived(type: header.type, packetNumber: packetNumber,
+                           keyPhase: spaceID == .applicationData ? unprotected.keyPhase : nil, length: header.packetRange.count, now: now)
         if header.type == .initial && peerInitialSourceConnectionID == nil {
             peerInitialSourceConnectionID = header.sourceConnectionID
             // RFC 9000 §7.2: the client switches to the server's chosen connection ID.

@@ -155,6 +155,7 @@ extension Connection {
         spaces[s].sent.beginPacket(packetNumber)
         let payloadStart = writer.bytesWritten
         var elicits = false
+        let isProbe = spaces[s].probesDue > 0
 
         // ACK first: it is what the peer's recovery waits for.
         if spaces[s].received.hasNewPackets {
@@ -210,8 +211,13 @@ extension Connection {
         recovery.onPacketSent(SentPacket(packetNumber: packetNumber, timeSent: now, sentBytes: size,
                                          isAckEliciting: elicits, isInFlight: inFlight), space: spaceID, now: now)
         statsStorage.packetsSent += 1
+        qlogPacketSent(space: s, packetNumber: packetNumber, length: size, isProbe: isProbe, now: now)
         if elicits { idle.onAckElicitingSent(now: now) }
-        if s == 2 { onOneRTTPacketSent(packetNumber) }
+        if s == 2 {
+            let updates = statsStorage.keyUpdates
+            onOneRTTPacketSent(packetNumber)
+            if statsStorage.keyUpdates != updates { qlogOneRTTKeyUpdate(trigger: .localUpdate, now: now) }
+        }
         return (size, elicits)
     }
 

@@ -66,6 +66,10 @@ extension Connection {
         case .none:
             break
         case .packetsLost:
+            if config.qlog != nil {
+                qlogTimeoutLosses(outstanding: outstanding, now: now)
+                qlogRecoveryUpdated(lossOccurred: true, now: now)
+            }
             // Loss detection handled one space: the one whose table shrank.
             if recovery.outstandingCount(space: .initial) < outstanding.0 {
                 onPacketsLost(space: .initial)

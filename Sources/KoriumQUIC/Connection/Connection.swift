@@ -90,6 +90,8 @@ public struct Connection: Sendable {
     var receivedDatagramCount = 0
 
     // Migration (RFC 9000 §9; Connection+Migration.swift).
+    /// The congestion state last reported to qlog.
+    var qlogCongestionState: QLogCongestionState?
     /// The new path being validated, if any.
     var migration: PathValidation?
     /// Per datagram: it came from an address other than the current path, and one of its

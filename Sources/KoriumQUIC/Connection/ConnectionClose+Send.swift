@@ -25,7 +25,9 @@ extension Connection {
             let isLast = i == levels.count - 1
             let padTo = isLast && levels.contains(0) && role == .client && limit >= Self.minimumInitialDatagramSize
                 ? Self.minimumInitialDatagramSize : nil
-            count += writeClosePacket(space: s, close: close, datagram: datagram, offset: count, padTo: padTo)
+            let size = writeClosePacket(space: s, close: close, datagram: datagram, offset: count, padTo: padTo)
+            if size > 0 { qlogPacketSent(space: s, packetNumber: spaces[s].nextPacketNumber - 1, length: size, isProbe: false, now: now) }
+            count += size
         }
         guard count > 0 else { return nil }
         statsStorage.bytesSent += UInt64(count)

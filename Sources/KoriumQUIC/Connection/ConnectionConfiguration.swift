@@ -34,6 +34,9 @@ public struct ConnectionConfiguration: Sendable {
     /// The key stateless reset tokens are derived from (RFC 9000 §10.3.2); the endpoint shares
     /// one key with every connection so it can answer for lost state.
     public var statelessResetKey: SecureBytes = SecureBytes(randomCount: 32)
+    /// Where qlog events go (`QLogSink`; `QLogFileSink` in KoriumIO writes JSON-SEQ files); nil:
+    /// no logging, and the hooks cost one nil check.
+    public var qlog: (any QLogSink)?
     /// Randomness for connection IDs, packet padding bits and PATH_CHALLENGE data; tests inject a
     /// seeded source.
     public var random: @Sendable (UnsafeMutableRawBufferPointer) -> Void = { SecureRandom.fill($0) }
