@@ -59,6 +59,9 @@ struct DriverState: @unchecked Sendable {
     var isWriteBlocked = false
     var timer: TimerID?
     var timerDeadline: Instant?
+    /// The timer handler, made once and reused by every re-arm (a fresh closure per re-arm was
+    /// one heap allocation per timer firing, the largest per-packet allocation of a sending server).
+    var timerFired: TimerHandler?
     var connections: [ConnectionHandle: DriverConnection] = [:]
     /// Server connections whose handshake completed, not yet taken by `accept` (at most
     /// `acceptBacklog`; more are closed with CONNECTION_REFUSED-like application code 0x2).
@@ -174,11 +177,17 @@ struct DriverState: @unchecked Sendable {
     mutating func rearmTimer(_ driver: QUICDriver, _ context: LoopContext) {
         let deadline = isClosed ? nil : endpoint.nextDeadline
         guard deadline != timerDeadline else { return }
+        // A later deadline keeps the armed (earlier) timer: firing early is harmless (nothing is
+        // due, the pump re-arms), while re-scheduling allocates a handler closure; on a sending
+        // server the deadline moves later after nearly every pump.
+        if let deadline, let armed = timerDeadline, timer != nil, armed < deadline { return }
         if let timer { context.cancelTimer(timer) }
         timer = nil
         timerDeadline = deadline
         guard let deadline else { return }
-        timer = try? context.scheduleTimer(at: driver.clockInstant(deadline)) { [unowned context] in
+        let handler = timerFired ?? TimerHandler { [weak driver, unowned context] in
+            // Weak: the state that keeps this closure belongs to the driver.
+            guard let driver else { return }
             driver.state.withLock { s in
                 s.timer = nil
                 s.timerDeadline = nil
@@ -186,6 +195,8 @@ struct DriverState: @unchecked Sendable {
                 s.pump(driver, context)
             }
         }
+        timerFired = handler
+        timer = try? context.scheduleTimer(at: driver.clockInstant(deadline), handler.fire)
     }
 
     /// Closes every connection (sending CONNECTION_CLOSE), fails every waiter with
@@ -207,5 +218,12 @@ struct DriverState: @unchecked Sendable {
         if let timer { context.cancelTimer(timer) }
         timer = nil
         timerDeadline = nil
+        timerFired = nil
     }
+}
+
+/// A closure in a struct: stored bare in an `Optional` it would be kept at the generic
+/// abstraction and re-wrapped in a thunk (an allocation) every time it is passed on.
+struct TimerHandler {
+    let fire: () -> Void
 }

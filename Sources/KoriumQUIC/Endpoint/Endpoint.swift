@@ -229,7 +229,10 @@ public struct Endpoint: Sendable {
     public mutating func handleTimeout(now: Instant) {
         // Collect the due slots first: a connection's deadline may stay at or before `now`
         // until its output is polled (e.g. an ACK is due), which must not spin this loop.
-        var due = dueScratch
+        // Swap the scratch out rather than copy it: a copy shares the buffer, and
+        // `removeAll(keepingCapacity:)` on a shared buffer allocates a new one on every call.
+        var due: [Int] = []
+        swap(&due, &dueScratch)
         due.removeAll(keepingCapacity: true)
         defer { dueScratch = due }
         while let top = timers.top, top.deadline <= now {
