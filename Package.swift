@@ -63,7 +63,7 @@ let package = Package(
             name: "KoriumQUICTests", dependencies: ["KoriumQUIC", "KoriumSim", "KoriumTLS", "KoriumCrypto", "KoriumWire"]),
         .testTarget(name: "KoriumIOTests", dependencies: ["KoriumIO", "KoriumQUIC", "KoriumTLS", "KoriumCrypto"]),
         .testTarget(name: "KoriumNetemTests", dependencies: ["KoriumNetem", "KoriumSim", "KoriumIO"]),
-        .testTarget(name: "KoriumHTTP3Tests", dependencies: ["KoriumHTTP3", "KoriumQUIC", "KoriumTLS", "KoriumCrypto", "KoriumWire"]),
+        .testTarget(name: "KoriumHTTP3Tests", dependencies: ["KoriumHTTP3", "KoriumQUIC", "KoriumSim", "KoriumTLS", "KoriumCrypto", "KoriumWire"]),
         .testTarget(name: "KoriumCLITests", dependencies: ["KoriumCLI"]),
     ]
 )

@@ -1,33 +1,11 @@
 import KoriumCrypto
+import KoriumSim
 import KoriumQUIC
 import KoriumTLS
 import KoriumWire
-import Synchronization
 import Testing
 
 @testable import KoriumHTTP3
-
-/// A deterministic byte source (SplitMix64) shared by the configurations' `@Sendable` closures.
-final class SeededRandom: Sendable {
-    private let state: Mutex<UInt64>
-    init(seed: UInt64) { state = Mutex(seed) }
-    func fill(_ buffer: UnsafeMutableRawBufferPointer) {
-        state.withLock { s in
-            for i in 0..<buffer.count {
-                s &+= 0x9e37_79b9_7f4a_7c15
-                var z = s
-                z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-                z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-                buffer[i] = UInt8(truncatingIfNeeded: z ^ (z >> 31))
-            }
-        }
-    }
-    func bytes(_ n: Int) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: n)
-        out.withUnsafeMutableBytes { fill($0) }
-        return out
-    }
-}
 
 /// Two `HTTP3Connection`s over real QUIC `Connection`s joined in memory (no loss, 5 ms one way,
 /// virtual clock); the server connection is created from the client's first Initial.
@@ -44,7 +22,7 @@ struct HTTP3ConnectionPair {
     var serverEvents: [HTTP3Event] = []
 
     init() throws {
-        let random = SeededRandom(seed: 3)
+        let random = SeededByteSource(seed: 3)
         let clientKey = try Ed25519.PrivateKey(seed: [UInt8](repeating: 0x11, count: 32))
         let serverKey = try Ed25519.PrivateKey(seed: [UInt8](repeating: 0x22, count: 32))
         let h3 = Array("h3".utf8)
@@ -127,7 +105,7 @@ struct HTTP3ConnectionTests {
     @Test("GET of a 2 MiB body over a real QUIC connection pair arrives byte-exact, then a 404")
     func getOverQUIC() throws {
         var pair = try HTTP3ConnectionPair()
-        let body = SeededRandom(seed: 7).bytes(2 * 1024 * 1024)
+        let body = SeededByteSource(seed: 7).bytes(2 * 1024 * 1024)
         var fileStream: StreamID?, missingStream: StreamID?
         var answered = Set<StreamID>()
         try pair.run(for: .seconds(60), step: { pair in

@@ -1,3 +1,4 @@
+import KoriumSim
 import KoriumWire
 import Testing
 
@@ -160,7 +161,7 @@ struct ConnectionLifecycleTests {
         let server = try #require(pair.server)
         let token = server.cids.token(for: server.initialLocalConnectionID)
         var writer = ByteWriter(capacity: 64)
-        try StatelessReset.write(token: token, size: 40, random: { TestRandom(seed: 9).fill($0) }, into: &writer)
+        try StatelessReset.write(token: token, size: 40, random: { SeededByteSource(seed: 9).fill($0) }, into: &writer)
         var reset = writer.bytes
         reset.withUnsafeMutableBytes { pair.client.handle(datagram: $0, from: ConnectionPair.serverAddress, now: pair.now) }
         #expect(pair.client.state == .closed(.reset))

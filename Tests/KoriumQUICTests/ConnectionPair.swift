@@ -1,32 +1,9 @@
 import KoriumWire
 import KoriumCrypto
+import KoriumSim
 import KoriumTLS
-import Synchronization
 
 @testable import KoriumQUIC
-
-/// A deterministic byte source for connection tests (SplitMix64 behind a lock, so the
-/// `@Sendable` closures of the configuration can share it).
-final class TestRandom: Sendable {
-    private let state: Mutex<UInt64>
-    init(seed: UInt64) { state = Mutex(seed) }
-    func fill(_ buffer: UnsafeMutableRawBufferPointer) {
-        state.withLock { s in
-            for i in 0..<buffer.count {
-                s &+= 0x9e37_79b9_7f4a_7c15
-                var z = s
-                z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-                z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-                buffer[i] = UInt8(truncatingIfNeeded: z ^ (z >> 31))
-            }
-        }
-    }
-    func bytes(_ n: Int) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: n)
-        out.withUnsafeMutableBytes { fill($0) }
-        return out
-    }
-}
 
 enum TestIdentities {
     static let clientKey = fixedKey(0x11)
@@ -39,7 +16,7 @@ enum TestIdentities {
 
     /// Client and server configurations in peer-to-peer mode, the client pinning the server key.
     static func configurations(seed: UInt64 = 1, alpn: [UInt8] = Array("korium-test".utf8)) -> (client: ConnectionConfiguration, server: ConnectionConfiguration) {
-        let random = TestRandom(seed: seed)
+        let random = SeededByteSource(seed: seed)
         var clientTLS = TLSConfiguration.peerToPeer(
             identity: clientKey, now: unixTime, expectedPeerKey: Array(serverKey.publicKey.rawRepresentation), alpnProtocols: [alpn])
         var serverTLS = TLSConfiguration.peerToPeer(identity: serverKey, now: unixTime, alpnProtocols: [alpn])

@@ -1,32 +1,9 @@
 import KoriumCrypto
+import KoriumSim
 import KoriumTLS
 import KoriumWire
-import Synchronization
 
 @testable import KoriumQUIC
-
-/// Deterministic randomness and configurations for the endpoint tests (SplitMix64 behind a lock
-/// so the `@Sendable` closures can share it).
-final class EndpointTestRandom: Sendable {
-    private let state: Mutex<UInt64>
-    init(seed: UInt64) { state = Mutex(seed) }
-    func fill(_ buffer: UnsafeMutableRawBufferPointer) {
-        state.withLock { s in
-            for i in 0..<buffer.count {
-                s &+= 0x9e37_79b9_7f4a_7c15
-                var z = s
-                z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-                z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-                buffer[i] = UInt8(truncatingIfNeeded: z ^ (z >> 31))
-            }
-        }
-    }
-    func bytes(_ n: Int) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: n)
-        out.withUnsafeMutableBytes { fill($0) }
-        return out
-    }
-}
 
 enum EndpointFixtures {
     static let clientAddress = PathAddress(ipv4: 0x0a00_0001, port: 4000)
@@ -43,7 +20,7 @@ enum EndpointFixtures {
     static func connectionConfigurations(seed: UInt64, alpn: String = "korium-test")
         -> (client: ConnectionConfiguration, server: ConnectionConfiguration)
     {
-        let random = EndpointTestRandom(seed: seed)
+        let random = SeededByteSource(seed: seed)
         var clientTLS = TLSConfiguration.peerToPeer(
             identity: clientKey, now: unixTime, expectedPeerKey: serverKey.publicKey.rawRepresentation,
             alpnProtocols: [Array(alpn.utf8)])
@@ -64,7 +41,7 @@ enum EndpointFixtures {
         -> (client: Endpoint, server: Endpoint, clientConnection: ConnectionConfiguration)
     {
         let configs = connectionConfigurations(seed: seed)
-        let random = EndpointTestRandom(seed: seed ^ 0xe1)
+        let random = SeededByteSource(seed: seed ^ 0xe1)
         var serverConfig = EndpointConfiguration(server: configs.server)
         serverConfig.statelessResetKey = SecureBytes([UInt8](repeating: 0x5e, count: 32))
         serverConfig.tokenKey = SecureBytes([UInt8](repeating: 0x70, count: 32))
