@@ -44,7 +44,8 @@ struct DriverConnection {
 /// Everything the loop thread owns for one endpoint (see ``QUICDriver``).
 ///
 /// `@unchecked Sendable` proof: the only non-Sendable members are `receiveBatch` and
-/// `sendBatch` (reference types without locks). A `DriverState` value exists only inside
+/// `sendBatch` (reference types without locks) and `timerFired` (a closure that is only handed
+/// to the loop's own timer queue and run on the loop thread). A `DriverState` value exists only inside
 /// `QUICDriver.state` (a `Mutex`), is created there in `QUICDriver.init`, and is only ever
 /// accessed through `state.withLock` on the event-loop thread (jobs, the socket handler, timers);
 /// no method returns the batches or captures them in an escaping closure. So no two threads can
