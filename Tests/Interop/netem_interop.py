@@ -290,13 +290,7 @@ def main() -> int:
         shutil.rmtree(work, ignore_errors=True)
     print(f"{passed} passed, {failed} failed, {skipped} skipped")
     if a.markdown:
-        labels = [f"{c} -> {s}" for c, s in pairs]
-        with open(a.markdown, "w") as f:
-            f.write("| case | " + " | ".join(l.replace("->", "→") for l in labels) + " |\n")
-            f.write("|---|" + "---|" * len(labels) + "\n")
-            for nc in CASES:
-                if nc.name in table:
-                    f.write(f"| {nc.name} | " + " | ".join(table[nc.name].get(l, "") for l in labels) + " |\n")
+        qi.write_markdown(a.markdown, pairs, [nc.name for nc in CASES], table)
     return 1 if failed else 0
 
 
