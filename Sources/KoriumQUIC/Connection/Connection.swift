@@ -155,11 +155,7 @@ public struct Connection: Sendable {
         params.statelessResetToken = nil
         params.activeConnectionIDLimit = Swift.max(2, params.activeConnectionIDLimit)
         localParameters = params
-        streams = StreamsState(role: .client, local: params, maxStreamReceiveWindow: config.maxStreamReceiveWindow,
-                               maxConnectionReceiveWindow: config.maxConnectionReceiveWindow,
-                               streamSendBufferSize: config.streamSendBufferSize)
-        recovery = RecoveryState(role: .client, algorithm: config.congestion, maxDatagramSize: config.maxUDPPayloadSize)
-        pacer = Pacer(maxDatagramSize: config.maxUDPPayloadSize)
+        (streams, recovery, pacer) = Self.transportMachines(role: .client, config: config, local: params)
         tls = TLSSession(client: config.tls, transportParameters: Self.encode(params), now: config.unixTime())
         try installInitialKeys()
         events.append(.connectionIDIssued(first.id, first.token))
@@ -201,15 +197,23 @@ public struct Connection: Sendable {
         params.statelessResetToken = first.token
         params.activeConnectionIDLimit = Swift.max(2, params.activeConnectionIDLimit)
         localParameters = params
-        streams = StreamsState(role: .server, local: params, maxStreamReceiveWindow: config.maxStreamReceiveWindow,
-                               maxConnectionReceiveWindow: config.maxConnectionReceiveWindow,
-                               streamSendBufferSize: config.streamSendBufferSize)
-        recovery = RecoveryState(role: .server, algorithm: config.congestion, maxDatagramSize: config.maxUDPPayloadSize)
-        pacer = Pacer(maxDatagramSize: config.maxUDPPayloadSize)
+        (streams, recovery, pacer) = Self.transportMachines(role: .server, config: config, local: params)
         tls = TLSSession(server: config.tls, transportParameters: Self.encode(params), now: config.unixTime())
         try installInitialKeys()
         events.append(.connectionIDIssued(first.id, first.token))
         reserveScratch()
+    }
+
+    /// The stream layer, recovery and pacer for one role, built from the configuration and our
+    /// final transport parameters (shared by both initialisers).
+    static func transportMachines(
+        role: Role, config: ConnectionConfiguration, local params: TransportParameters
+    ) -> (StreamsState, RecoveryState, Pacer) {
+        (StreamsState(role: role, local: params, maxStreamReceiveWindow: config.maxStreamReceiveWindow,
+                      maxConnectionReceiveWindow: config.maxConnectionReceiveWindow,
+                      streamSendBufferSize: config.streamSendBufferSize),
+         RecoveryState(role: role, algorithm: config.congestion, maxDatagramSize: config.maxUDPPayloadSize),
+         Pacer(maxDatagramSize: config.maxUDPPayloadSize))
     }
 
     mutating func reserveScratch() {
