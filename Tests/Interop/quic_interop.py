@@ -158,6 +158,13 @@ def find_impls(selected: set[str]) -> tuple[dict[str, Impl], dict[str, str]]:
             impls["quinn"] = Impl("quinn", [str(quinn)])
         else:
             missing["quinn"] = f"{quinn.relative_to(ROOT)} not built (make interop-peers)"
+    if "ngtcp2" in selected:
+        # Debian's ngtcp2 examples (HTTP/3 only) behind the contract: Tests/Interop/ngtcp2_peer.py.
+        absent = [b for b in ("gtlsclient", "gtlsserver") if shutil.which(b) is None]
+        if absent:
+            missing["ngtcp2"] = f"{' and '.join(absent)} not installed (apt ngtcp2-client ngtcp2-server)"
+        else:
+            impls["ngtcp2"] = Impl("ngtcp2", [sys.executable, str(HERE / "ngtcp2_peer.py")])
     if "korium" in selected:
         # $KORIUM wins; otherwise the newer of the release and debug builds (a stale release
         # binary must not shadow the debug build `make test` just made).
