@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """aioquic_peer: an independent QUIC v1 peer (aioquic 1.7.2) for swift-korium's interop matrix.
 
-Flags, protocols (hq-interop, perf) and output lines follow the `korium quic-server/quic-client`
+Flags, protocols (hq-interop, perf, h3) and output lines follow the `korium quic-server/quic-client`
 contract in Tests/Interop/README.md (a subset of its flags, plus --key-update and --connections),
 so one harness drives korium, quinn-peer and this peer alike. Generated body byte i is `i & 0xff`.
 
@@ -9,7 +9,7 @@ so one harness drives korium, quinn-peer and this peer alike. Generated body byt
                          [--ca PEM | --pin HEX | --insecure-any-ed25519]   (request + verify a
                          client certificate) [--cipher chacha20|aes128|aes256] [--retry]
                          [--key-update] [--max-connections N] [--keylog FILE]
-  aioquic_peer.py client [--host H] [--port P] [--server-name NAME] [--alpn hq-interop|perf]
+  aioquic_peer.py client [--host H] [--port P] [--server-name NAME] [--alpn hq-interop|perf|h3]
                          (--ca PEM | --pin HEX | --insecure-any-ed25519) [--cert PEM --key PEM]
                          [--cipher ...] [--bytes N] [--streams K] [--requests /a,/b]
                          [--key-update] [--version-first 0xV] [--connections N] [--timeout S]
@@ -18,6 +18,10 @@ aioquic hooks used (its public API has no switch for them): the server requests 
 certificate through tls.Context._request_client_certificate and verifies it (CA or pinned key)
 inside the handshake; pinned mode replaces aioquic.tls.verify_certificate; the send loop reads
 the stream's buffered byte count to bound memory; key updates are counted from the 1-RTT key phase.
+
+h3 (HTTP/3 GET, aioquic.h3's H3Connection, created when h3 is negotiated): the server answers
+`GET /path` as hq-interop does (file under --root, `/N` generated, else 404); the client sends
+one GET per --requests path (or /--bytes) and hashes the DATA of 200 responses (else ERROR stream).
 """
 from __future__ import annotations
 
@@ -31,6 +35,8 @@ import time
 
 from aioquic import tls
 from aioquic.asyncio import QuicConnectionProtocol, connect, serve
+from aioquic.h3 import events as h3events
+from aioquic.h3.connection import H3Connection
 from aioquic.quic import events
 from aioquic.quic.configuration import QuicConfiguration
 from aioquic.quic.connection import QuicConnection
@@ -208,6 +214,7 @@ class ServerProtocol(QuicConnectionProtocol):
         self.handshake_ms = 0.0
         self.keys = KeyPhaseWatch()
         self.key_update_done = False
+        self.h3: H3Connection | None = None
 
     def datagram_received(self, data, addr) -> None:
         if self.peer == "-":
@@ -219,6 +226,20 @@ class ServerProtocol(QuicConnectionProtocol):
             self.transmit()
 
     def quic_event_received(self, event: events.QuicEvent) -> None:
+        if isinstance(event, events.ProtocolNegotiated) and event.alpn_protocol == "h3":
+            self.h3 = H3Connection(self._quic)
+        if self.h3 is not None and isinstance(event, events.StreamDataReceived):
+            self.received += len(event.data)
+            for h3event in self.h3.handle_event(event):
+                if isinstance(h3event, h3events.HeadersReceived):
+                    self.streams += 1
+                    headers = dict(h3event.headers)
+                    if headers.get(b":method") != b"GET":
+                        self.h3_respond(h3event.stream_id, 405, None)
+                    else:
+                        self.start_h3_response(h3event.stream_id, headers.get(b":path", b"").decode("utf-8", "replace"))
+                        self.pump()
+            return
         if isinstance(event, events.HandshakeCompleted):
             self.handshake_ms = (time.monotonic() - self.start) * 1000
             self.alpn = event.alpn_protocol or "-"
@@ -243,6 +264,37 @@ class ServerProtocol(QuicConnectionProtocol):
         self.errors.append(error)
         self._quic.reset_stream(stream_id, RESET_CODE)
 
+    def resolve(self, path: str) -> tuple[int, bytes | None] | None:
+        """(length, file bytes or None for generated) for `path`, or None if there is no such resource."""
+        rel = path.lstrip("/")
+        data = None
+        if self.args.root and not any(part in ("", "..") for part in rel.split("/")):
+            try:
+                with open(os.path.join(self.args.root, rel), "rb") as f:
+                    data = f.read()
+            except OSError:
+                data = None
+        if data is not None:
+            return len(data), data
+        if rel.isdigit():
+            return int(rel), None
+        return None
+
+    def h3_respond(self, stream_id: int, status: int, length: int | None) -> None:
+        headers = [(b":status", str(status).encode())]
+        if length is not None:
+            headers.append((b"content-length", str(length).encode()))
+        self.h3.send_headers(stream_id, headers, end_stream=status != 200)
+
+    def start_h3_response(self, stream_id: int, path: str) -> None:
+        found = self.resolve(path)
+        if found is None:
+            self.errors.append(f"no such resource {path}")
+            return self.h3_respond(stream_id, 404, None)
+        total, data = found
+        self.h3_respond(stream_id, 200, total)
+        self.responses[stream_id] = [0, total, data]
+
     def start_response(self, stream_id: int, request: bytes) -> None:
         data = None
         if self.alpn == "perf":
@@ -253,19 +305,10 @@ class ServerProtocol(QuicConnectionProtocol):
             if not request.startswith(b"GET "):
                 return self.fail_stream(stream_id, "not an HTTP/0.9 GET")
             path = request[4:].decode("utf-8", "replace").strip()
-            rel = path.lstrip("/")
-            if self.args.root and not any(part in ("", "..") for part in rel.split("/")):
-                try:
-                    with open(os.path.join(self.args.root, rel), "rb") as f:
-                        data = f.read()
-                except OSError:
-                    data = None
-            if data is not None:
-                total = len(data)
-            elif rel.isdigit():
-                total = int(rel)
-            else:
+            found = self.resolve(path)
+            if found is None:
                 return self.fail_stream(stream_id, f"no such resource {path}")
+            total, data = found
         self.responses[stream_id] = [0, total, data]
 
     def pump(self) -> None:
@@ -276,14 +319,15 @@ class ServerProtocol(QuicConnectionProtocol):
             if stream is None:
                 del self.responses[stream_id]
                 continue
+            send = self.h3.send_data if self.h3 is not None else self._quic.send_stream_data
             if total == 0:
-                self._quic.send_stream_data(stream_id, b"", end_stream=True)
+                send(stream_id, b"", end_stream=True)
             while offset < total and len(stream.sender._buffer) < SEND_BUFFER_LIMIT:
                 n = min(CHUNK, total - offset)
                 chunk = data[offset:offset + n] if data is not None else generated(offset, n)
                 offset += n
                 self.sent += n
-                self._quic.send_stream_data(stream_id, chunk, end_stream=offset == total)
+                send(stream_id, chunk, end_stream=offset == total)
                 if self.args.key_update and not self.key_update_done and offset >= total // 3:
                     self._quic.request_key_update()
                     self.key_update_done = True
@@ -293,10 +337,12 @@ class ServerProtocol(QuicConnectionProtocol):
                 self.responses[stream_id][0] = offset
 
     def report(self, event: events.ConnectionTerminated) -> None:
-        ok = not self.errors and event.error_code == 0 and self.handshake_ms > 0
+        # RFC 9114 §8.1: an HTTP/3 application closes cleanly with H3_NO_ERROR (0x100), not 0.
+        clean = event.error_code == 0 or (self.h3 is not None and event.error_code == 0x100)
+        ok = not self.errors and clean and self.handshake_ms > 0
         if self.handshake_ms == 0:
             self.errors.append("handshake failed")
-        if event.error_code:
+        if not clean:
             self.errors.append(f"closed with 0x{event.error_code:x} {event.reason_phrase}")
         reason = f"application-close-{event.error_code}" if event.error_code == 0 else "error"
         line = (f"CLOSED peer={self.peer} reason={reason} streams={self.streams} bytes_sent={self.sent} "
@@ -337,10 +383,37 @@ class ClientProtocol(QuicConnectionProtocol):
         self.received = 0
         self.key_update_at: int | None = None
         self.keys = KeyPhaseWatch()
+        self.h3: H3Connection | None = None
 
     def datagram_received(self, data, addr) -> None:
         super().datagram_received(data, addr)
         self.keys.observe(self._quic)
+
+    def get(self, path: str, authority: str, keep: bool) -> asyncio.Future:
+        """h3: one GET of `path` (the response DATA is hashed like a stream's bytes)."""
+        stream_id = self._quic.get_next_available_stream_id()
+        future = asyncio.get_running_loop().create_future()
+        self.streams[stream_id] = [hashlib.sha256(), 0, [] if keep else None, future]
+        self.h3.send_headers(stream_id, [(b":method", b"GET"), (b":scheme", b"https"),
+                                         (b":authority", authority.encode()), (b":path", path.encode())],
+                             end_stream=True)
+        self.transmit()
+        return future
+
+    def body_received(self, stream_id: int, data: bytes, ended: bool) -> None:
+        state = self.streams.get(stream_id)
+        if state is None:
+            return
+        state[0].update(data)
+        state[1] += len(data)
+        if state[2] is not None:
+            state[2].append(data)
+        before = self.received
+        self.received += len(data)
+        if self.key_update_at is not None and before < self.key_update_at <= self.received:
+            self._quic.request_key_update()
+        if ended and not state[3].done():
+            state[3].set_result(state)
 
     def request(self, payload: bytes, keep: bool) -> asyncio.Future:
         stream_id = self._quic.get_next_available_stream_id()
@@ -351,20 +424,21 @@ class ClientProtocol(QuicConnectionProtocol):
         return future
 
     def quic_event_received(self, event: events.QuicEvent) -> None:
-        if isinstance(event, events.StreamDataReceived):
-            state = self.streams.get(event.stream_id)
-            if state is None:
-                return
-            state[0].update(event.data)
-            state[1] += len(event.data)
-            if state[2] is not None:
-                state[2].append(event.data)
-            before = self.received
-            self.received += len(event.data)
-            if self.key_update_at is not None and before < self.key_update_at <= self.received:
-                self._quic.request_key_update()
-            if event.end_stream and not state[3].done():
-                state[3].set_result(state)
+        if isinstance(event, events.ProtocolNegotiated) and event.alpn_protocol == "h3":
+            self.h3 = H3Connection(self._quic)
+        if self.h3 is not None and isinstance(event, events.StreamDataReceived):
+            for h3event in self.h3.handle_event(event):
+                state = self.streams.get(h3event.stream_id) if hasattr(h3event, "stream_id") else None
+                if isinstance(h3event, h3events.HeadersReceived) and state is not None:
+                    status = dict(h3event.headers).get(b":status", b"")
+                    if status != b"200" and not state[3].done():
+                        state[3].set_exception(RuntimeError(f"stream {h3event.stream_id} status {status.decode()}"))
+                    elif h3event.stream_ended:
+                        self.body_received(h3event.stream_id, b"", True)
+                elif isinstance(h3event, h3events.DataReceived):
+                    self.body_received(h3event.stream_id, h3event.data, h3event.stream_ended)
+        elif isinstance(event, events.StreamDataReceived):
+            self.body_received(event.stream_id, event.data, event.end_stream)
         elif isinstance(event, events.StreamReset):
             state = self.streams.get(event.stream_id)
             if state is not None and not state[3].done():
@@ -395,7 +469,10 @@ async def one_connection(a: argparse.Namespace, c: QuicConfiguration, first: boo
                 print(f"HANDSHAKE ok ms={handshake_ms:.2f} alpn={alpn} retry={int(quic._retry_count > 0)} "
                       f"version_negotiation={vn} peer_key={key.hex() if key else '-'} "
                       f"cipher={cipher_name(quic)}", flush=True)
-            if alpn == "perf":
+            if alpn == "h3":
+                paths = a.requests.split(",") if a.requests else [f"/{a.bytes}"] * a.streams
+                payloads = paths
+            elif alpn == "perf":
                 payloads = [a.bytes.to_bytes(8, "big")] * a.streams
             elif a.requests:
                 payloads = [f"GET {p}\r\n".encode() for p in a.requests.split(",")]
@@ -406,7 +483,11 @@ async def one_connection(a: argparse.Namespace, c: QuicConfiguration, first: boo
             keep = len(payloads) > 1
             transfer_start = time.monotonic()
             try:
-                states = await asyncio.gather(*(proto.request(p, keep) for p in payloads))
+                if alpn == "h3":
+                    authority = f"{a.server_name}:{a.port}"
+                    states = await asyncio.gather(*(proto.get(p, authority, keep) for p in payloads))
+                else:
+                    states = await asyncio.gather(*(proto.request(p, keep) for p in payloads))
             except (RuntimeError, ConnectionError) as e:
                 raise Failure("stream", str(e)) from e
             secs = time.monotonic() - transfer_start
