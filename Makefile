@@ -41,8 +41,10 @@ vectors: build
 fuzz-smoke: setup
 	FUZZ_NO_STATS=1 Fuzz/run.sh --smoke $(FUZZ_SMOKE_SECONDS)
 
+## unit: Swift Testing, one test at a time: CPU-bound simulation tests running in parallel starve
+## the cooperative pool that the socket tests' wake-ups and hang guards need (two threads here).
 unit: build
-	$(SWIFT) test --disable-xctest 2>&1 | grep -v -E '^\[[0-9]+/[0-9]+\] ' ; exit $${PIPESTATUS[0]}
+	$(SWIFT) test --disable-xctest --no-parallel 2>&1 | grep -v -E '^\[[0-9]+/[0-9]+\] ' ; exit $${PIPESTATUS[0]}
 
 ## fuzz: long campaigns, every target (FUZZ_SECONDS each); the corpus grows in Fuzz/corpus/.
 FUZZ_SECONDS ?= 300

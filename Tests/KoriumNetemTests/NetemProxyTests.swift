@@ -105,7 +105,7 @@ struct NetemProxyTests {
         try rig.send(indexed(0))
         try rig.settle()
         let rtt = rig.replies[0].at - start
-        #expect(rtt >= .milliseconds(80) && rtt < .seconds(2), "rtt \(rtt)")
+        #expect(rtt >= .milliseconds(80) && rtt < .seconds(10), "rtt \(rtt)")
     }
 
     /// A port rebind 150 ms after the first datagram: the server sees a new source port on the
