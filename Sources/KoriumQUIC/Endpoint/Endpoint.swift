@@ -63,9 +63,9 @@ public struct Endpoint: Sendable {
     var initialRoutes: [ConnectionID: ConnectionHandle] = [:]
     var addressRoutes: [PathAddress: ConnectionHandle] = [:]
     var timers = DeadlineHeap()
-    var sendQueue = FIFO<UInt32>()
-    var events = FIFO<EndpointEvent>()
-    var stateless = FIFO<StatelessResponse>()
+    var sendQueue = FIFOQueue<UInt32>()
+    var events = FIFOQueue<EndpointEvent>()
+    var stateless = FIFOQueue<StatelessResponse>()
     var resetWindowStart: Instant?
     var resetsInWindow = 0
     var pendingServerHandshakes = 0

@@ -7,22 +7,10 @@ public enum PKCS8 {
     /// seed(32) }, [0] attributes OPTIONAL, [1] publicKey OPTIONAL (v2 only) }`. A v2 public key
     /// must match the one derived from the seed.
     public static func ed25519PrivateKey(der: [UInt8]) throws(PEMError) -> Ed25519.PrivateKey {
-        let fields: [DERElement]
-        let version: Int
-        let algorithm: [DERElement]
-        let wrapped: [UInt8]
-        do {
-            fields = try DER.parse(der).sequence()
+        let (fields, version, algorithm, wrapped) = try mappingErrors { () throws -> ([DERElement], Int, [DERElement], [UInt8]) in
+            let fields = try DER.parse(der).sequence()
             guard fields.count >= 3 else { throw PEMError.malformedKey("OneAsymmetricKey has \(fields.count) fields") }
-            version = try fields[0].smallInteger()
-            algorithm = try fields[1].sequence()
-            wrapped = try fields[2].octetString()
-        } catch let error as DERError {
-            throw .der(error)
-        } catch let error as PEMError {
-            throw error
-        } catch {
-            throw .malformedKey("unexpected error")
+            return (fields, try fields[0].smallInteger(), try fields[1].sequence(), try fields[2].octetString())
         }
         // RFC 5958 §2: v1 (0) or v2 (1); the public key field only exists in v2.
         guard version == 0 || version == 1 else { throw .malformedKey("version \(version)") }
@@ -53,18 +41,11 @@ public enum PKCS8 {
     /// The 32-byte key of a SubjectPublicKeyInfo (RFC 8410 §4):
     /// `SEQUENCE { AlgorithmIdentifier { 1.3.101.112 }, BIT STRING key }`.
     public static func ed25519PublicKey(subjectPublicKeyInfo der: [UInt8]) throws(PEMError) -> [UInt8] {
-        let key: [UInt8]
-        do {
+        let key = try mappingErrors { () throws -> [UInt8] in
             let fields = try DER.parse(der).sequence()
             guard fields.count == 2 else { throw PEMError.malformedKey("SubjectPublicKeyInfo has \(fields.count) fields") }
             try checkEd25519(try fields[0].sequence())
-            key = try fields[1].bitStringBytes()
-        } catch let error as DERError {
-            throw .der(error)
-        } catch let error as PEMError {
-            throw error
-        } catch {
-            throw .malformedKey("unexpected error")
+            return try fields[1].bitStringBytes()
         }
         guard key.count == Ed25519.publicKeyByteCount else { throw .malformedKey("public key of \(key.count) bytes") }
         return key
@@ -92,5 +73,19 @@ public enum PKCS8 {
     /// The SubjectPublicKeyInfo encoding of a 32-byte Ed25519 public key (RFC 8410 §4).
     public static func encodeSubjectPublicKeyInfo(publicKey key: [UInt8]) -> [UInt8] {
         DER.sequence([DER.sequence([DER.objectIdentifier(.ed25519)]), DER.bitString(key)])
+    }
+
+    /// Runs a DER walk that may throw ``DERError`` or ``PEMError`` and reports either as a
+    /// ``PEMError``.
+    private static func mappingErrors<T>(_ body: () throws -> T) throws(PEMError) -> T {
+        do {
+            return try body()
+        } catch let error as DERError {
+            throw .der(error)
+        } catch let error as PEMError {
+            throw error
+        } catch {
+            throw .malformedKey("unexpected error")
+        }
     }
 }
