@@ -105,13 +105,15 @@ struct QUICClientCommand: AsyncParsableCommand {
     func fetch() async throws -> String {
         let (config, _) = try tls.connectionConfiguration(alpn: [alpn], dnsName: "client", vantagePoint: .client)
         let server = try QUICEndpoint.socketAddress(host: host, port: port)
-        let endpoint = try QUICEndpoint.bind(host: server.isIPv6 ? "::" : "0.0.0.0", port: 0, configuration: .init(client: config))
+        var endpointConfig = QUICEndpoint.Configuration(client: config)
+        tls.applyReceiveSize(to: &endpointConfig)
+        let endpoint = try QUICEndpoint.bind(host: server.isIPv6 ? "::" : "0.0.0.0", port: 0, configuration: endpointConfig)
         // The qlog file is complete once the connections are gone (flushes its buffer).
         defer { (config.qlog as? QLogFileSink)?.close() }
         if concurrent > 1 { return try await fetchConcurrently(endpoint, server: server) }
         let clock = ContinuousClock()
         var handshakeSum = Duration.zero, transferSum = Duration.zero, busySum = Duration.zero
-        var total = 0, keyUpdates: UInt64 = 0
+        var total = 0, keyUpdates: UInt64 = 0, largestReceived = 0
         var last = Fetched(streams: 0, bytes: 0, digest: "")
         for index in 0..<connections {
             let start = clock.now
@@ -149,14 +151,17 @@ struct QUICClientCommand: AsyncParsableCommand {
             transferSum += end - transferStart
             busySum += end - start
             total += last.bytes
-            keyUpdates += (try? await connection.stats().keyUpdates) ?? 0
+            if let stats = try? await connection.stats() {
+                keyUpdates += stats.keyUpdates
+                largestReceived = max(largestReceived, stats.largestDatagramReceived)
+            }
             await connection.close()
         }
         await endpoint.close()
         let elapsed = QUICOutput.seconds(transferSum)
         let mbps = elapsed > 0 ? Double(total) / 1e6 / elapsed : 0
         var line = "RESULT ok streams=\(last.streams) bytes=\(total) seconds=\(QUICOutput.decimal(elapsed, places: 6)) "
-            + "mbps=\(QUICOutput.decimal(mbps)) hash=\(last.digest) key_updates=\(keyUpdates)"
+            + "mbps=\(QUICOutput.decimal(mbps)) hash=\(last.digest) key_updates=\(keyUpdates) largest_datagram=\(largestReceived)"
         if connections > 1 {
             // Like quinn-peer: the mean handshake time, and connections per second of the time
             // spent from each connect to its last response byte (closing/draining excluded).

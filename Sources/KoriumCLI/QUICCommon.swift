@@ -16,6 +16,8 @@ struct QUICTLSOptions: ParsableArguments {
     @Option(help: "TLS 1.3 cipher suite allowed: chacha20, aes128 or aes256 (repeatable; default all).") var cipher: [String] = []
     @Option(help: "Initiate a key update every N packets sent.") var keyUpdateInterval: UInt64?
     @Option(help: "max_idle_timeout in milliseconds.") var idleTimeout: UInt64 = 30_000
+    @Option(help: "Largest UDP payload sent (PMTU discovery's ceiling) and received (max_udp_payload_size): 1200...65527; default 1452 sent, 2048 received. Loopback carries 65527 (IPv6) / 65507 (IPv4).")
+    var maxUDPPayload: Int?
     @Option(help: "Append TLS secrets to FILE (NSS key log format); default $SSLKEYLOGFILE.") var keylog: String?
     @Option(help: "Write a qlog (JSON-SEQ) trace into DIR: connection_client.sqlog / connection_server.sqlog (a server's connections share one file).") var qlog: String?
 
@@ -24,6 +26,9 @@ struct QUICTLSOptions: ParsableArguments {
         let modes = [ca != nil, pin != nil, insecureAnyEd25519].filter { $0 }.count
         guard modes <= 1 else { throw ValidationError("choose one of --ca, --pin, --insecure-any-ed25519") }
         for name in cipher { _ = try Self.cipherSuite(name) }
+        if let maxUDPPayload, !(1_200...65_527).contains(maxUDPPayload) {
+            throw ValidationError("--max-udp-payload must be in 1200...65527")
+        }
     }
 
     var hasPeerVerification: Bool { ca != nil || pin != nil || insecureAnyEd25519 }
@@ -92,6 +97,11 @@ struct QUICTLSOptions: ParsableArguments {
         return try KeyLogFile.fromEnvironment()?.sink
     }
 
+    /// The endpoint's receive size: room for `--max-udp-payload`, never below the default.
+    func applyReceiveSize(to configuration: inout QUICEndpoint.Configuration) {
+        if let maxUDPPayload { configuration.maxReceivedDatagramSize = Swift.max(QUICEndpoint.maxReceivedDatagramSize, maxUDPPayload) }
+    }
+
     /// A connection configuration with our identity, the peer verification, ALPNs and limits.
     func connectionConfiguration(alpn: [String], dnsName: String, vantagePoint: QLogTraceInfo.VantagePoint = .server) throws
         -> (ConnectionConfiguration, publicKey: [UInt8]) {
@@ -103,6 +113,7 @@ struct QUICTLSOptions: ParsableArguments {
         var config = ConnectionConfiguration(tls: tls)
         config.transportParameters.maxIdleTimeout = idleTimeout
         config.keyUpdateInterval = keyUpdateInterval
+        if let maxUDPPayload { config.maxUDPPayloadSize = maxUDPPayload }
         if let qlog { config.qlog = try QLogFileSink(directory: qlog, trace: QLogTraceInfo(vantagePoint: vantagePoint)) }
         return (config, key.publicKey.rawRepresentation)
     }

@@ -36,6 +36,7 @@ struct QUICServerCommand: AsyncParsableCommand {
         config.transportParameters.initialMaxStreamsBidi = 1_000
         var endpointConfig = QUICEndpoint.Configuration(server: config)
         if retry { endpointConfig.endpoint.retryPolicy = .always }
+        tls.applyReceiveSize(to: &endpointConfig)
         let endpoint = try QUICEndpoint.bind(host: host, port: port, configuration: endpointConfig)
         QUICOutput.line("LISTENING host=\(host) port=\(endpoint.localAddress.port) key=\(QUICOutput.hex(publicKey))")
         let root = self.root

@@ -28,6 +28,14 @@ public final class UDPSocket: DatagramTransport {
         /// Send runs of equal-sized datagrams to one destination as one GSO super-datagram
         /// (`UDP_SEGMENT`) when the kernel supports it; turned off for good if the kernel refuses.
         public var segmentationOffload = false
+        /// RFC 9000 §14: never fragment. Sets the IPv4 DF bit (`IP_MTU_DISCOVER` =
+        /// `IP_PMTUDISC_PROBE`) and `IPV6_DONTFRAG`/`IPV6_PMTUDISC_PROBE`: a datagram above the
+        /// interface MTU fails with `EMSGSIZE` (dropped like a lost packet) instead of leaving as
+        /// IP fragments. PROBE rather than DO: the kernel's ICMP-learned route MTU is ignored, so
+        /// forged "packet too big" messages cannot shrink what PMTU discovery confirmed by
+        /// acknowledgment (RFC 9000 §14.2.1 asks for ICMP to be validated; QUIC's DPLPMTUD does
+        /// not need it).
+        public var dontFragment = true
         /// Let the kernel coalesce received datagrams (`UDP_GRO`); needs `ReceiveBatch` slots of
         /// `KoriumIO.maxGROBufferSize` bytes.
         public var receiveOffload = false
@@ -88,6 +96,13 @@ public final class UDPSocket: DatagramTransport {
         if options.receivePacketInfo {
             if family == AF_INET6 { try setOption(fd, ipv6, korium_IPV6_RECVPKTINFO, 1) }
             if family == AF_INET || dualStack { try setOption(fd, ip, IP_PKTINFO, 1) }
+        }
+        if options.dontFragment {
+            if family == AF_INET6 {
+                try setOption(fd, ipv6, korium_IPV6_MTU_DISCOVER, korium_IPV6_PMTUDISC_PROBE)
+                try setOption(fd, ipv6, korium_IPV6_DONTFRAG, 1)
+            }
+            if family == AF_INET || dualStack { try setOption(fd, ip, korium_IP_MTU_DISCOVER, korium_IP_PMTUDISC_PROBE) }
         }
         if options.receiveECN {
             if family == AF_INET6 { try setOption(fd, ipv6, korium_IPV6_RECVTCLASS, 1) }

@@ -47,6 +47,11 @@ static const int korium_IPV6_RECVPKTINFO = 49;
 static const int korium_IPV6_PKTINFO = 50;
 static const int korium_IPV6_RECVTCLASS = 66;
 static const int korium_IPV6_TCLASS = 67;
+static const int korium_IP_MTU_DISCOVER = 10;
+static const int korium_IP_PMTUDISC_PROBE = 3;
+static const int korium_IPV6_MTU_DISCOVER = 23;
+static const int korium_IPV6_PMTUDISC_PROBE = 3;
+static const int korium_IPV6_DONTFRAG = 62;
 
 static const uint32_t korium_EPOLLIN = EPOLLIN;
 static const uint32_t korium_EPOLLOUT = EPOLLOUT;

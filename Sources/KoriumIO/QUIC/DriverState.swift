@@ -74,9 +74,9 @@ struct DriverState: @unchecked Sendable {
 
     /// Send a batch once this many datagrams wait (keeps room for one GSO transmit).
     static let sendThreshold = 128
-    /// Bytes `pollTransmit` may write at once: 40 datagrams of 1200 bytes for GSO, below the
-    /// 64 KiB UDP limit.
-    static let scratchSize = 48_000
+    /// Bytes `pollTransmit` may write at once: the largest UDP payload (a PMTU probe or datagram
+    /// on loopback can be that large), or a GSO batch of smaller datagrams.
+    static let scratchSize = 65_536
     /// Receive batches drained per readiness wake-up (the rest is reported again: level-triggered).
     static let receiveRoundsPerWakeup = 16
     /// Event-processing rounds per pump (events may produce output that produces events).
@@ -84,7 +84,7 @@ struct DriverState: @unchecked Sendable {
 
     init(configuration: QUICEndpoint.Configuration) {
         endpoint = Endpoint(configuration: configuration.endpoint)
-        receiveBatch = ReceiveBatch(maxMessages: configuration.receiveBatchSize, bufferSize: QUICEndpoint.maxReceivedDatagramSize)
+        receiveBatch = ReceiveBatch(maxMessages: configuration.receiveBatchSize, bufferSize: configuration.maxReceivedDatagramSize)
         sendBatch = SendBatch(maxDatagrams: 256, byteCapacity: 256 * 1_500, messagesPerCall: 64)
         scratch = [UInt8](repeating: 0, count: Self.scratchSize)
         acceptBacklog = configuration.acceptBacklog

@@ -26,6 +26,11 @@ public final class QUICEndpoint: Sendable {
         public var acceptBacklog: Int = 128
         /// Datagrams received per `recvmmsg`.
         public var receiveBatchSize: Int = 64
+        /// Largest UDP payload received: the size of each receive slot, and what connections
+        /// advertise as max_udp_payload_size (RFC 9000 §18.2), so a peer's PMTU discovery never
+        /// sends more than fits. Raise it (up to 65,527) with the connections' `maxUDPPayloadSize`
+        /// for loopback or jumbo-frame paths; each slot costs this many bytes of memory.
+        public var maxReceivedDatagramSize: Int = QUICEndpoint.maxReceivedDatagramSize
 
         /// A server (when `server` is given) and/or client configuration.
         public init(server: ConnectionConfiguration? = nil, client: ConnectionConfiguration? = nil) {
@@ -36,8 +41,8 @@ public final class QUICEndpoint: Sendable {
         }
     }
 
-    /// Largest UDP payload received (the receive slots' size); advertised to peers as
-    /// max_udp_payload_size (RFC 9000 §18.2) so they never send more than fits.
+    /// The default largest UDP payload received (``Configuration/maxReceivedDatagramSize``):
+    /// above the 1,452 bytes PMTU discovery reaches on 1500-byte Ethernet.
     public static let maxReceivedDatagramSize = 2_048
 
     let driver: QUICDriver
@@ -69,7 +74,9 @@ public final class QUICEndpoint: Sendable {
             throw .io(error)
         }
         var configuration = configuration
-        let limit = UInt64(maxReceivedDatagramSize)
+        // RFC 9000 §18.2: max_udp_payload_size is at least 1200 and at most 65527.
+        configuration.maxReceivedDatagramSize = min(max(configuration.maxReceivedDatagramSize, 1_200), 65_527)
+        let limit = UInt64(configuration.maxReceivedDatagramSize)
         if var server = configuration.endpoint.server {
             server.transportParameters.maxUDPPayloadSize = min(server.transportParameters.maxUDPPayloadSize, limit)
             configuration.endpoint.server = server

@@ -9,9 +9,9 @@ extension Connection {
     public mutating func sendDatagram(_ bytes: UnsafeRawBufferPointer) throws(DatagramError) {
         guard !isClosed else { throw .connectionClosed }
         guard isHandshakeComplete, let maximum = peerParameters?.maxDatagramFrameSize else { throw .unsupportedByPeer }
-        // Frame = type (1) + length varint (≤ 2 here) + data; it must fit the peer's limit and a packet.
-        let frameSize = 1 + (bytes.count < 64 ? 1 : 2) + bytes.count
-        guard UInt64(frameSize) <= maximum, frameSize <= config.maxUDPPayloadSize - 64 else { throw .tooLarge }
+        // Frame = type (1) + length varint + data; it must fit the peer's limit and a packet.
+        let frameSize = 1 + (bytes.count < 64 ? 1 : (bytes.count < 16_384 ? 2 : 4)) + bytes.count
+        guard UInt64(frameSize) <= maximum, frameSize <= pmtu.current - 64 else { throw .tooLarge }
         guard outgoingDatagrams.count < config.maxQueuedDatagrams else { throw .queueFull }
         outgoingDatagrams.append(Array(bytes))
     }

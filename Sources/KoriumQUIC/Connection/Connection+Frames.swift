@@ -82,9 +82,14 @@ extension Connection {
         try recovery.onAckReceived(ack, ackDelay: ackDelay, space: space, now: now, acked: &ackedScratch, lost: &lostScratch)
         recovery.setAppLimited(appLimited)
         var index = 0
+        var ackedLarge = false
         while index < ackedScratch.count {
             let packet = ackedScratch[index]
             index += 1
+            if packet.sentBytes > PathMTUDiscovery.baseSize {
+                ackedLarge = true
+                pmtuOnLargeAcked(packet, now: now)
+            }
             if let range = spaces[s].sent.release(packet.packetNumber) {
                 for f in range { onFrameAcked(spaces[s].sent.frames[f], space: space) }
             }
@@ -98,7 +103,7 @@ extension Connection {
             qlogPacketsLost(space: space, byTimeout: false, now: now)
             if !ackedScratch.isEmpty || !lostScratch.isEmpty { qlogRecoveryUpdated(lossOccurred: !lostScratch.isEmpty, now: now) }
         }
-        onPacketsLost(space: space)
+        onPacketsLost(space: space, ackedLarge: ackedLarge, now: now)
     }
 
     mutating func onFrameAcked(_ frame: SentFrame, space: PacketNumberSpace) {
@@ -116,14 +121,20 @@ extension Connection {
         }
     }
 
-    /// Requeues what the packets in ``lostScratch`` (all of `space`) carried.
-    mutating func onPacketsLost(space: PacketNumberSpace) {
+    /// Requeues what the packets in ``lostScratch`` (all of `space`) carried; tells PMTU
+    /// discovery about lost probes and large packets (`ackedLarge`: the same ACK acknowledged
+    /// a packet larger than the base size).
+    mutating func onPacketsLost(space: PacketNumberSpace, ackedLarge: Bool, now: Instant) {
         let s = space.rawValue
         statsStorage.packetsLost += UInt64(lostScratch.count)
         var index = 0
+        var lostLarge = false
         while index < lostScratch.count {
             let packet = lostScratch[index]
             index += 1
+            if packet.sentBytes > PathMTUDiscovery.baseSize {
+                if packet.isPMTUProbe { pmtu.onLost(packet, now: now) } else { lostLarge = true }
+            }
             guard let range = spaces[s].sent.release(packet.packetNumber) else { continue }
             for f in range {
                 switch spaces[s].sent.frames[f] {
@@ -148,5 +159,6 @@ extension Connection {
         }
         spaces[s].sent.compact()
         lostScratch.removeAll(keepingCapacity: true)
+        if lostLarge || ackedLarge { pmtuOnLossEvent(lostLarge: lostLarge, ackedLarge: ackedLarge, now: now) }
     }
 }

@@ -114,6 +114,8 @@ extension Connection {
         isHandshakeConfirmed = true
         recovery.setHandshakeConfirmed()
         recovery.setPeerCompletedAddressValidation()
+        // RFC 9000 §14.3.1: DPLPMTUD enters its BASE state once the handshake is done.
+        pmtu.start(peerMaximum: peerParameters?.maxUDPPayloadSize ?? UInt64(PathMTUDiscovery.baseSize))
         discardSpace(.handshake, now: now)
         if role == .client { discardSpace(.initial, now: now) }
         for entry in cids.issueUpToLimit(random: config.random) { emit(.connectionIDIssued(entry.id, entry.token)) }

@@ -54,7 +54,11 @@ extension Connection {
         }
         // RFC 9000 §9.4: unless only the port changed, the new path may have a different capacity
         // and delay: congestion controller and RTT estimate start over.
-        if !portOnly { recovery.resetForNewPath(maxDatagramSize: config.maxUDPPayloadSize) }
+        if !portOnly {
+            // RFC 9000 §14.2: the datagram size is per path too: back to the base, search again.
+            pmtu.resetForNewPath()
+            recovery.resetForNewPath(maxDatagramSize: pmtu.current)
+        }
         // RFC 9000 §9.5: a fresh connection ID for the new path so the two cannot be linked, when
         // the peer gave us a spare one; otherwise the current one stays (a NAT rebinding the peer
         // did not choose gains nothing from a change).

@@ -26,6 +26,7 @@ extension Connection {
         beginDatagram(from: from, count: datagram.count)
         defer { endDatagram(from: from, count: datagram.count, now: now) }
         statsStorage.bytesReceived += UInt64(datagram.count)
+        if datagram.count > statsStorage.largestDatagramReceived { statsStorage.largestDatagramReceived = datagram.count }
         if role == .server && !isAddressValidated {
             amplificationReceived += datagram.count
             recovery.setAtAmplificationLimit(false)

@@ -16,8 +16,8 @@ extension Connection {
         case .closing: return pollCloseTransmit(into: buffer, now: now)
         case .handshaking, .established: break
         }
-        var limit = Swift.min(buffer.count, config.maxUDPPayloadSize)
-        if let peerMax = peerParameters?.maxUDPPayloadSize { limit = Swift.min(limit, Int(clamping: peerMax)) }
+        // The path's confirmed size (≤ our maximum and the peer's max_udp_payload_size).
+        var limit = Swift.min(buffer.count, pmtu.current)
         limit = Swift.max(limit, Self.minimumInitialDatagramSize)
         // RFC 9000 §8.1: before validating the client's address a server sends at most three
         // times what it received.
@@ -38,9 +38,15 @@ extension Connection {
         // Which spaces have something; whether ack-eliciting data may go (congestion, pacing).
         let probing = spaces.contains { $0.probesDue > 0 } || isPathChallengeDue
         var mayElicit = probing || recovery.sendableBytes >= limit
+        if !probing, let probeSize = pmtuProbeDue(bufferCount: buffer.count, now: now) {
+            // RFC 9000 §14.4: the probe consumes congestion window; ordinary data waits until
+            // the window has room for it (it soon has: acknowledgments keep arriving).
+            if recovery.sendableBytes >= probeSize { return sendPMTUProbe(size: probeSize, buffer: buffer, now: now) }
+            if recovery.congestionWindow >= probeSize + limit { mayElicit = false }
+        }
         if mayElicit && !probing {
             if let next = pacer.nextSendTime(bytes: limit, now: now, window: recovery.congestionWindow,
-                                             smoothedRTT: recovery.rtt.smoothed, maxDatagramSize: config.maxUDPPayloadSize) {
+                                             smoothedRTT: recovery.rtt.smoothed, maxDatagramSize: pmtu.current) {
                 pacingDeadline = next
                 mayElicit = false
             } else {
@@ -130,7 +136,8 @@ extension Connection {
     /// whether it is ack-eliciting, or nil if nothing was written. The payload writer stops 16
     /// bytes short of the datagram's end so the AEAD tag always fits.
     mutating func writePacket(
-        space s: Int, datagram: UnsafeMutableRawBufferPointer, offset: Int, mayElicit: Bool, padTo: Int?, now: Instant
+        space s: Int, datagram: UnsafeMutableRawBufferPointer, offset: Int, mayElicit: Bool, padTo: Int?, now: Instant,
+        pmtuProbe: Bool = false
     ) -> (Int, Bool)? {
         let tag = PacketCipher.tagByteCount
         // Room for a header, a minimal payload and the tag, or give up on this packet.
@@ -165,7 +172,13 @@ extension Connection {
                 spaces[s].sent.append(.ack(largest: largest))
             } catch {}
         }
-        if mayElicit {
+        if pmtuProbe {
+            // RFC 9000 §14.4: a PMTU probe is PING + PADDING, so losing it loses no data.
+            if (try? Frame.ping.encode(to: &writer)) != nil {
+                spaces[s].sent.append(.unreliable)
+                elicits = true
+            }
+        } else if mayElicit {
             if s == 2 { elicits = writeApplicationFrames(into: &writer, now: now) }
             if s < 2 && spaces[s].probesDue > 0 { requeueCryptoForProbe(space: s) }
             // CRYPTO data (new or lost).
@@ -209,7 +222,8 @@ extension Connection {
         spaces[s].nextPacketNumber += 1
         let inFlight = elicits || padding > 0
         recovery.onPacketSent(SentPacket(packetNumber: packetNumber, timeSent: now, sentBytes: size,
-                                         isAckEliciting: elicits, isInFlight: inFlight), space: spaceID, now: now)
+                                         isAckEliciting: elicits, isInFlight: inFlight, isPMTUProbe: pmtuProbe),
+                              space: spaceID, now: now)
         statsStorage.packetsSent += 1
         qlogPacketSent(space: s, packetNumber: packetNumber, length: size, isProbe: isProbe, now: now)
         if elicits { idle.onAckElicitingSent(now: now) }

@@ -72,11 +72,11 @@ extension Connection {
             }
             // Loss detection handled one space: the one whose table shrank.
             if recovery.outstandingCount(space: .initial) < outstanding.0 {
-                onPacketsLost(space: .initial)
+                onPacketsLost(space: .initial, ackedLarge: false, now: now)
             } else if recovery.outstandingCount(space: .handshake) < outstanding.1 {
-                onPacketsLost(space: .handshake)
+                onPacketsLost(space: .handshake, ackedLarge: false, now: now)
             } else if recovery.outstandingCount(space: .applicationData) < outstanding.2 {
-                onPacketsLost(space: .applicationData)
+                onPacketsLost(space: .applicationData, ackedLarge: false, now: now)
             }
             lostScratch.removeAll(keepingCapacity: true)
         case .probe(let space, let count):
@@ -85,6 +85,7 @@ extension Connection {
             while target < 2 && (spaces[target].isDiscarded || spaces[target].localKeys == nil) { target += 1 }
             if target == 2 && oneRTT == nil { return }
             spaces[target].probesDue += count
+            pmtuOnProbeTimeout(now: now)
             // RFC 9002 §6.2.4: probes should carry data still unacknowledged: resend CRYPTO data in flight.
             var ranges: [Range<UInt64>] = []
             spaces[target].sent.liveFrames { frame in

@@ -37,6 +37,8 @@ public struct Connection: Sendable {
     var oneRTT: OneRTTKeys?
     var recovery: RecoveryState
     var pacer: Pacer
+    /// Path MTU discovery: the current maximum datagram size and the probe search.
+    var pmtu: PathMTUDiscovery
     var cids: ConnectionIDManager
 
     /// Our transport parameters as sent.
@@ -156,6 +158,7 @@ public struct Connection: Sendable {
         params.activeConnectionIDLimit = Swift.max(2, params.activeConnectionIDLimit)
         localParameters = params
         (streams, recovery, pacer) = Self.transportMachines(role: .client, config: config, local: params)
+        pmtu = PathMTUDiscovery(maximum: config.maxUDPPayloadSize, enabled: config.pmtuDiscovery)
         tls = TLSSession(client: config.tls, transportParameters: Self.encode(params), now: config.unixTime())
         try installInitialKeys()
         events.append(.connectionIDIssued(first.id, first.token))
@@ -198,6 +201,7 @@ public struct Connection: Sendable {
         params.activeConnectionIDLimit = Swift.max(2, params.activeConnectionIDLimit)
         localParameters = params
         (streams, recovery, pacer) = Self.transportMachines(role: .server, config: config, local: params)
+        pmtu = PathMTUDiscovery(maximum: config.maxUDPPayloadSize, enabled: config.pmtuDiscovery)
         tls = TLSSession(server: config.tls, transportParameters: Self.encode(params), now: config.unixTime())
         try installInitialKeys()
         events.append(.connectionIDIssued(first.id, first.token))
@@ -205,15 +209,16 @@ public struct Connection: Sendable {
     }
 
     /// The stream layer, recovery and pacer for one role, built from the configuration and our
-    /// final transport parameters (shared by both initialisers).
+    /// final transport parameters (shared by both initialisers). Both start at the base datagram
+    /// size; PMTU discovery raises it (RFC 9000 §14.3).
     static func transportMachines(
         role: Role, config: ConnectionConfiguration, local params: TransportParameters
     ) -> (StreamsState, RecoveryState, Pacer) {
         (StreamsState(role: role, local: params, maxStreamReceiveWindow: config.maxStreamReceiveWindow,
                       maxConnectionReceiveWindow: config.maxConnectionReceiveWindow,
                       streamSendBufferSize: config.streamSendBufferSize),
-         RecoveryState(role: role, algorithm: config.congestion, maxDatagramSize: config.maxUDPPayloadSize),
-         Pacer(maxDatagramSize: config.maxUDPPayloadSize))
+         RecoveryState(role: role, algorithm: config.congestion, maxDatagramSize: PathMTUDiscovery.baseSize),
+         Pacer(maxDatagramSize: PathMTUDiscovery.baseSize))
     }
 
     mutating func reserveScratch() {
@@ -266,6 +271,10 @@ public struct Connection: Sendable {
         s.minimumRTT = rtt.minimum
         s.congestionWindow = recovery.congestionWindow
         s.bytesInFlight = recovery.bytesInFlight
+        s.maxDatagramSize = pmtu.current
+        s.pmtuProbesSent = pmtu.probesSent
+        s.pmtuProbesLost = pmtu.probesLost
+        s.pmtuBlackHoles = pmtu.blackHoles
         return s
     }
 

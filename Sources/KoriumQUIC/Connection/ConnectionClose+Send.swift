@@ -8,7 +8,7 @@ extension Connection {
         guard var close, close.sendPending else { return nil }
         close.sendPending = false
         self.close = close
-        var limit = Swift.min(buffer.count, config.maxUDPPayloadSize)
+        var limit = Swift.min(buffer.count, pmtu.current)
         if role == .server && !isAddressValidated { limit = Swift.min(limit, Swift.max(0, 3 * amplificationReceived - amplificationSent)) }
         guard limit >= 64 else { return nil }
         let datagram = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<limit])

@@ -20,6 +20,14 @@ public struct ConnectionStats: Sendable, Hashable {
     public var congestionWindow: Int = 0
     /// Bytes in flight.
     public var bytesInFlight: Int = 0
+    /// The path's current maximum datagram size (UDP payload bytes; PMTU discovery, RFC 9000 §14.3).
+    public var maxDatagramSize: Int = 1200
+    /// The largest UDP payload received (what the peer's PMTU discovery reached, probes included).
+    public var largestDatagramReceived: Int = 0
+    /// PMTU probes sent and lost, and black holes detected (the size fell back to 1200).
+    public var pmtuProbesSent: UInt64 = 0
+    public var pmtuProbesLost: UInt64 = 0
+    public var pmtuBlackHoles: UInt64 = 0
     /// Time from creation to handshake completion; nil while handshaking.
     public var handshakeDuration: Duration?
     /// Key updates performed (either side initiating).

@@ -54,6 +54,10 @@ struct RecoveryState: Sendable {
         if reno != nil { reno!.isAppLimited = value } else { cubic!.isAppLimited = value }
     }
 
+    mutating func setMaxDatagramSize(_ size: Int) {
+        if reno != nil { reno!.setMaxDatagramSize(size) } else { cubic!.setMaxDatagramSize(size) }
+    }
+
     mutating func onPacketSent(_ packet: SentPacket, space: PacketNumberSpace, now: Instant) {
         if reno != nil { reno!.onPacketSent(packet, space: space, now: now) } else { cubic!.onPacketSent(packet, space: space, now: now) }
     }

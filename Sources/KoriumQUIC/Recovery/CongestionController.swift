@@ -16,6 +16,9 @@ public protocol CongestionController: Sendable {
     mutating func onCongestionEvent(sentTime: Instant, now: Instant)
     /// RFC 9002 §7.6.2: persistent congestion collapses the window to the minimum.
     mutating func onPersistentCongestion()
+    /// The path's maximum datagram size changed (PMTU discovery, RFC 9000 §14.3): window
+    /// growth and the minimum window follow the new size (RFC 9002 §7.2).
+    mutating func setMaxDatagramSize(_ size: Int)
 }
 
 /// Window constants shared by the controllers (RFC 9002 §7.2, Appendix B.1).

@@ -9,8 +9,8 @@ public struct Cubic: CongestionController {
     /// RFC 9438 §4.3: α_cubic = 3 (1 − β) / (1 + β) for the Reno-friendly region.
     public static let alpha = 3 * (1 - beta) / (1 + beta)
 
-    /// Window constants.
-    public let constants: CongestionConstants
+    /// Window constants (the datagram size follows PMTU discovery).
+    public private(set) var constants: CongestionConstants
     /// The congestion window in bytes.
     public private(set) var congestionWindow: Int
     /// The slow-start threshold; `Int.max` until the first congestion event.
@@ -47,6 +47,14 @@ public struct Cubic: CongestionController {
 
     /// Nothing to do: bytes in flight are counted by loss detection.
     public mutating func onPacketSent(bytes: Int, now: Instant) {}
+
+    /// RFC 9002 §7.2: a new maximum datagram size. The cubic function counts in segments, so
+    /// the current congestion-avoidance epoch restarts with the new segment size.
+    public mutating func setMaxDatagramSize(_ size: Int) {
+        constants.maxDatagramSize = size
+        congestionWindow = Swift.max(congestionWindow, constants.minimumWindow)
+        epochStart = nil
+    }
 
     /// RFC 9438 §4.1: `W_cubic(t)` in bytes, `t` in seconds since the epoch.
     public func cubicWindow(secondsSinceEpoch t: Double) -> Double {

@@ -78,6 +78,11 @@ public struct LossDetection<CC: CongestionController>: Sendable {
         ptoCount = 0
     }
 
+    /// The path's maximum datagram size changed (PMTU discovery): tells the controller.
+    public mutating func setMaxDatagramSize(_ size: Int) {
+        congestion.setMaxDatagramSize(size)
+    }
+
     /// Whether any ack-eliciting packet is in flight in any space.
     public var hasAckElicitingInFlight: Bool { spaces.contains { $0.ackElicitingInFlight > 0 } }
 
@@ -203,13 +208,18 @@ public struct LossDetection<CC: CongestionController>: Sendable {
 
     /// RFC 9002 §B.8 (with §7.6): congestion event for the latest lost packet; persistent
     /// congestion when two ack-eliciting packets sent more than the persistent-congestion
-    /// duration apart were lost with no acknowledged packet between them.
+    /// duration apart were lost with no acknowledged packet between them. RFC 9000 §14.4: a lost
+    /// PMTU probe is no congestion signal; it only leaves bytes in flight.
     mutating func onPacketsLost(_ packets: ArraySlice<SentPacket>, now: Instant) {
         var latestLostSendTime: Instant?
+        var probesOnly = true
         for packet in packets where packet.isInFlight {
             bytesInFlight -= packet.sentBytes
+            guard !packet.isPMTUProbe else { continue }
+            probesOnly = false
             latestLostSendTime = Swift.max(latestLostSendTime ?? packet.timeSent, packet.timeSent)
         }
+        if probesOnly { return }
         if let latestLostSendTime { congestion.onCongestionEvent(sentTime: latestLostSendTime, now: now) }
         guard let firstSample = rtt.firstSampleTime else { return }
         if isPersistentCongestion(packets, after: firstSample) { congestion.onPersistentCongestion() }
@@ -237,7 +247,8 @@ public struct LossDetection<CC: CongestionController>: Sendable {
         for packet in lostPackets where packet.timeSent > firstRTTSample {
             if let p = previous, packet.packetNumber != p + 1 { runStart = nil }
             previous = packet.packetNumber
-            guard packet.isAckEliciting else { continue }
+            // A lost PMTU probe continues a run but neither starts nor ends one (RFC 9000 §14.4).
+            guard packet.isAckEliciting && !packet.isPMTUProbe else { continue }
             if let start = runStart {
                 if packet.timeSent - start > duration { return true }
             } else {

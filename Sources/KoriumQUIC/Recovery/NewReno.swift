@@ -1,8 +1,8 @@
 /// The NewReno controller of RFC 9002 §7 and Appendix B: slow start, congestion avoidance,
 /// recovery periods, halving on loss.
 public struct NewReno: CongestionController, Hashable {
-    /// Window constants.
-    public let constants: CongestionConstants
+    /// Window constants (the datagram size follows PMTU discovery).
+    public private(set) var constants: CongestionConstants
     /// The congestion window in bytes.
     public private(set) var congestionWindow: Int
     /// The slow-start threshold; `Int.max` until the first congestion event.
@@ -60,6 +60,12 @@ public struct NewReno: CongestionController, Hashable {
         slowStartThreshold = congestionWindow * Self.lossReductionNumerator / Self.lossReductionDenominator
         congestionWindow = Swift.max(slowStartThreshold, constants.minimumWindow)
         bytesAcked = 0
+    }
+
+    /// RFC 9002 §7.2: a new maximum datagram size; the window never drops below the new minimum.
+    public mutating func setMaxDatagramSize(_ size: Int) {
+        constants.maxDatagramSize = size
+        congestionWindow = Swift.max(congestionWindow, constants.minimumWindow)
     }
 
     /// RFC 9002 §B.8: collapse to the minimum window and leave recovery.

@@ -11,14 +11,18 @@ public struct SentPacket: Sendable, Hashable {
     public let isAckEliciting: Bool
     /// Whether it counts toward bytes in flight (ack-eliciting or PADDING-only, RFC 9002 §2).
     public let isInFlight: Bool
+    /// Whether it was a PMTU probe (RFC 9000 §14.4): its loss says nothing about congestion.
+    public let isPMTUProbe: Bool
 
     /// Describes a sent packet.
     @inlinable
-    public init(packetNumber: UInt64, timeSent: Instant, sentBytes: Int, isAckEliciting: Bool, isInFlight: Bool) {
+    public init(packetNumber: UInt64, timeSent: Instant, sentBytes: Int, isAckEliciting: Bool, isInFlight: Bool,
+                isPMTUProbe: Bool = false) {
         self.packetNumber = packetNumber
         self.timeSent = timeSent
         self.sentBytes = sentBytes
         self.isAckEliciting = isAckEliciting
         self.isInFlight = isInFlight
+        self.isPMTUProbe = isPMTUProbe
     }
 }
