@@ -71,6 +71,8 @@ public final class SendBatch {
     public var count: Int { tail - head }
     /// Whether nothing waits to be sent.
     public var isEmpty: Bool { tail == head }
+    /// Bytes a new datagram can take (after moving the unsent ones to the front).
+    public var freeBytes: Int { byteCapacity - (head < tail ? bytesEnd - entries[head].offset : 0) }
 
     /// Drops every queued datagram.
     public func removeAll() {

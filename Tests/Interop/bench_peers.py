@@ -9,6 +9,11 @@ over 127.0.0.1 with the `perf` protocol, ChaCha20-Poly1305 only, pinned Ed25519 
     request, reported as connections per second of wall time by the client.
 
   Tests/Interop/bench_peers.py [--bytes N] [--handshakes N] [--impls a,b] [--markdown FILE]
+                               [--korium-max-udp-payload N]
+
+--korium-max-udp-payload N passes `--max-udp-payload N` to korium's server and client: the
+ceiling of its PMTU discovery and its receive size (default 1452 / 2048; loopback carries up to
+65527). The other implementations run with their own defaults.
 
 ngtcp2 (Debian's gtlsclient/gtlsserver through ngtcp2_peer.py) speaks only HTTP/3, so its row is
 measured differently, and the table says so: bulk = an HTTP/3 GET of a --bytes file that
@@ -54,6 +59,9 @@ def cpu_seconds(pid: int) -> float:
     return (int(rest[11]) + int(rest[12])) / CLK_TCK
 
 
+KORIUM_EXTRA: list[str] = []
+
+
 def alpn(impl) -> str:
     return "h3" if impl.name == "ngtcp2" else "perf"
 
@@ -62,13 +70,15 @@ def server_cmd(impl, certs: Path, root: Path | None = None) -> list[str]:
     sub = "quic-server" if impl.name == "korium" else "server"
     cmd = impl.argv + [sub, "--host", "127.0.0.1", "--port", "0", "--cert", str(certs / "server-self.pem"),
                        "--key", str(certs / "server.key"), "--alpn", alpn(impl), "--cipher", "chacha20"]
+    cmd += KORIUM_EXTRA if impl.name == "korium" else []
     return cmd + (["--root", str(root)] if root is not None else [])
 
 
 def client_cmd(impl, certs: Path, port: int, extra: list[str]) -> list[str]:
     sub = "quic-client" if impl.name == "korium" else "client"
     return impl.argv + [sub, "--host", "127.0.0.1", "--port", str(port), "--alpn", alpn(impl), "--cipher", "chacha20",
-                        "--pin", (certs / "server.pub.hex").read_text().strip(), "--timeout", "600"] + extra
+                        "--pin", (certs / "server.pub.hex").read_text().strip(), "--timeout", "600"] + extra + (
+                            KORIUM_EXTRA if impl.name == "korium" and "--help" not in extra else [])
 
 
 def write_generated(path: Path, n: int) -> None:
@@ -153,7 +163,10 @@ def main() -> int:
     ap.add_argument("--impls", default=",".join(BENCH_IMPLS))
     ap.add_argument("--certs", default=str(HERE.parent.parent / ".build" / "interop-certs"))
     ap.add_argument("--markdown", help="append the table to this file")
+    ap.add_argument("--korium-max-udp-payload", type=int, help="korium's --max-udp-payload (PMTU ceiling)")
     a = ap.parse_args()
+    if a.korium_max_udp_payload:
+        KORIUM_EXTRA.extend(["--max-udp-payload", str(a.korium_max_udp_payload)])
     certs = Path(a.certs)
     subprocess.run([str(HERE / "make_certs.sh"), str(certs)], check=True, stdout=subprocess.DEVNULL)
     impls, missing = find_impls(set(a.impls.split(",")))
@@ -174,6 +187,8 @@ def main() -> int:
             mbps = cpu_gb = f"error: {err}"
         else:
             mbps = bulk["mbps"]
+            if "largest_datagram" in bulk:
+                mbps += f" ({bulk['largest_datagram']} B datagrams)"
             cpu_gb = f"{cpu / (int(bulk['bytes']) / 1e9):.1f}"
         help_text = subprocess.run(client_cmd(impl, certs, 0, ["--help"]), capture_output=True, text=True).stdout
         if "--connections" in help_text:

@@ -113,7 +113,9 @@ struct DriverState: @unchecked Sendable {
         guard !isWriteBlocked else { return }
         let now = driver.now()
         while true {
-            if sendBatch.count >= Self.sendThreshold {
+            // Room for one more `pollTransmit` of up to `scratchSize` bytes (a large PMTU-sized
+            // datagram would otherwise not fit the arena and be dropped).
+            if sendBatch.count >= Self.sendThreshold || sendBatch.freeBytes < Self.scratchSize {
                 guard sendNow(driver, context) else { return }
             }
             guard let transmit = scratch.withUnsafeMutableBytes({ endpoint.pollTransmit(into: $0, now: now) }) else { break }
