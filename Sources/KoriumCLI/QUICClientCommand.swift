@@ -26,9 +26,15 @@ struct QUICClientCommand: AsyncParsableCommand {
     var connections = 1
     @Option(help: "Connections opened at once over one endpoint, each doing the whole fetch (many-connection load).")
     var concurrent = 1
+    @Option(help: "With --concurrent: once every fetch is done, keep all connections open and idle this many seconds before closing them (idle-connection memory); prints a HOLDING line with the client's resident memory.")
+    var hold: Double = 0
+    @Option(help: "Where the client's tasks run: loop (the endpoint's event-loop thread: no thread hand-off or allocation per stream wake-up) or global (Swift's global concurrent executor).")
+    var taskExecutor: QUICTaskPlacement = .loop
 
     /// Bodies are kept in memory to hash them in request order; larger totals are refused.
     static let maxTotalBytes: UInt64 = 1 << 30
+    /// The buffer a single perf stream is read into (reused for the whole body).
+    static let readBufferSize = 1 << 20
 
     func validate() throws {
         guard tls.hasPeerVerification else {
@@ -40,6 +46,8 @@ struct QUICClientCommand: AsyncParsableCommand {
         guard connections >= 1 else { throw ValidationError("--connections must be positive") }
         guard concurrent >= 1 else { throw ValidationError("--concurrent must be positive") }
         guard connections == 1 || concurrent == 1 else { throw ValidationError("--connections and --concurrent exclude each other") }
+        guard hold >= 0, hold < timeout else { throw ValidationError("--hold must be between 0 and --timeout") }
+        guard hold == 0 || connections == 1 else { throw ValidationError("--hold goes with --concurrent, not --connections") }
         if alpn == "perf", bytes.multipliedReportingOverflow(by: UInt64(streams)).partialValue > Self.maxTotalBytes {
             throw ValidationError("--bytes × --streams above \(Self.maxTotalBytes)")
         }
@@ -110,7 +118,14 @@ struct QUICClientCommand: AsyncParsableCommand {
         let endpoint = try QUICEndpoint.bind(host: server.isIPv6 ? "::" : "0.0.0.0", port: 0, configuration: endpointConfig)
         // The qlog file is complete once the connections are gone (flushes its buffer).
         defer { (config.qlog as? QLogFileSink)?.close() }
-        if concurrent > 1 { return try await fetchConcurrently(endpoint, server: server) }
+        return try await withTaskExecutorPreference(QUICTaskPlacement.executor(taskExecutor, endpoint)) {
+            if concurrent > 1 || hold > 0 { return try await fetchConcurrently(endpoint, server: server) }
+            return try await fetchSequentially(endpoint, server: server)
+        }
+    }
+
+    /// `--connections N` (default 1): one connection after the other.
+    func fetchSequentially(_ endpoint: QUICEndpoint, server: SocketAddress) async throws -> String {
         let clock = ContinuousClock()
         var handshakeSum = Duration.zero, transferSum = Duration.zero, busySum = Duration.zero
         var total = 0, keyUpdates: UInt64 = 0, largestReceived = 0
@@ -176,11 +191,14 @@ struct QUICClientCommand: AsyncParsableCommand {
     /// all of them completed, with the wall time from the first connect to the last response.
     func fetchConcurrently(_ endpoint: QUICEndpoint, server: SocketAddress) async throws -> String {
         let clock = ContinuousClock()
+        let residentBefore = Self.residentKilobytes()
         let start = clock.now
         let versionFirst = self.versionFirst.flatMap(Self.version)
-        let serverName = self.serverName, port = self.port
+        let serverName = self.serverName, port = self.port, holding = hold > 0
+        var held: [QUICConnection] = []
         var succeeded = 0, total = 0, keyUpdates: UInt64 = 0
         var failures: [String: Int] = [:]
+        var firstFailure: ClientFailure?
         var last = Fetched(streams: 0, bytes: 0, digest: "")
         await withTaskGroup(of: Result<Fetched, ClientFailure>.self) { group in
             for _ in 0..<concurrent {
@@ -199,7 +217,11 @@ struct QUICClientCommand: AsyncParsableCommand {
                             throw error
                         }
                         fetched.keyUpdates = (try? await connection.stats().keyUpdates) ?? 0
-                        await connection.close()
+                        if holding {
+                            fetched.connection = connection
+                        } else {
+                            await connection.close()
+                        }
                         return .success(fetched)
                     } catch let failure as ClientFailure {
                         return .failure(failure)
@@ -213,20 +235,34 @@ struct QUICClientCommand: AsyncParsableCommand {
             for await outcome in group {
                 switch outcome {
                 case .success(let fetched):
+                    if let connection = fetched.connection { held.append(connection) }
                     succeeded += 1
                     total += fetched.bytes
                     keyUpdates += fetched.keyUpdates
                     last = fetched
                 case .failure(let failure):
                     failures[failure.kind, default: 0] += 1
+                    if firstFailure == nil { firstFailure = failure }
                 }
             }
         }
         let elapsed = QUICOutput.seconds(clock.now - start)
+        if holding {
+            // Every connection is established and idle from here until the hold ends.
+            let residentHolding = Self.residentKilobytes()
+            QUICOutput.line("HOLDING connections=\(held.count) seconds=\(hold) client_rss_kb_before=\(residentBefore) "
+                + "client_rss_kb_holding=\(residentHolding) client_kb_per_connection="
+                + QUICOutput.decimal(Double(residentHolding - residentBefore) / Double(max(1, held.count)), places: 2))
+            try? await Task.sleep(for: .milliseconds(Int64(hold * 1_000)))
+            await withTaskGroup(of: Void.self) { group in
+                for connection in held { group.addTask { await connection.close() } }
+            }
+            held.removeAll()
+        }
         await endpoint.close()
         guard succeeded == concurrent else {
             let kinds = failures.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: ",")
-            throw ClientFailure(kind: "stream", message: "concurrent=\(concurrent) succeeded=\(succeeded) failed=\(kinds) seconds=\(QUICOutput.decimal(elapsed, places: 6))")
+            throw ClientFailure(kind: "stream", message: "concurrent=\(concurrent) succeeded=\(succeeded) failed=\(kinds) seconds=\(QUICOutput.decimal(elapsed, places: 6)) first_failure=\(firstFailure?.message.replacingOccurrences(of: " ", with: "_") ?? "-")")
         }
         let mbps = elapsed > 0 ? Double(total) / 1e6 / elapsed : 0
         return "RESULT ok streams=\(last.streams) bytes=\(total) seconds=\(QUICOutput.decimal(elapsed, places: 6)) "
@@ -240,6 +276,17 @@ struct QUICClientCommand: AsyncParsableCommand {
         var digest: String
         /// 1-RTT key phase changes the connection went through (set by the caller).
         var keyUpdates: UInt64 = 0
+        /// `--hold`: the connection, left open for the caller to close after the hold.
+        var connection: QUICConnection? = nil
+    }
+
+    /// This process's resident set (VmRSS of /proc/self/status) in kB; 0 if unreadable.
+    static func residentKilobytes() -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+            return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") ?? 0
+        }
+        return 0
     }
 
     /// The `--output` hash, fed incrementally.
@@ -252,6 +299,10 @@ struct QUICClientCommand: AsyncParsableCommand {
         }
 
         mutating func update(_ bytes: [UInt8]) {
+            bytes.withUnsafeBytes { update($0) }
+        }
+
+        mutating func update(_ bytes: UnsafeRawBufferPointer) {
             switch self {
             case .sha256(var h): h.update(bytes); self = .sha256(h)
             case .blake2b(var h): h.update(bytes); self = .blake2b(h)
@@ -283,13 +334,16 @@ struct QUICClientCommand: AsyncParsableCommand {
             try await stream.write(request, finish: true)
             var hash = try BodyHash(output)
             var received = 0
-            while let chunk = try await stream.read(maxBytes: 1 << 20) {
-                received += chunk.count
+            // One buffer for the whole body: each read fills it in place (no array per read).
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.readBufferSize, alignment: 16)
+            defer { buffer.deallocate() }
+            while let n = try await stream.read(into: buffer) {
+                received += n
                 guard received <= Int(count) else {
                     try? await stream.stopSending(code: 0)
                     throw ClientFailure(kind: "stream", message: "stream 0: more than \(count) bytes")
                 }
-                hash.update(chunk)
+                hash.update(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
             }
             guard received == Int(count) else {
                 throw ClientFailure(kind: "stream", message: "stream 0: \(received) of \(count) bytes")

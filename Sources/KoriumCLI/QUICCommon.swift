@@ -165,3 +165,17 @@ enum GeneratedBody {
         return count
     }
 }
+
+/// `--task-executor` of `quic-server` / `quic-client`: where the application tasks that read and
+/// write streams run.
+enum QUICTaskPlacement: String, ExpressibleByArgument, Sendable {
+    /// On the endpoint's event-loop thread (``QUICEndpoint/taskExecutor``).
+    case loop
+    /// On Swift's global concurrent executor.
+    case global
+
+    /// The task executor preference for `placement` (nil: no preference, the global executor).
+    static func executor(_ placement: QUICTaskPlacement, _ endpoint: QUICEndpoint) -> (any TaskExecutor)? {
+        placement == .loop ? endpoint.taskExecutor : nil
+    }
+}

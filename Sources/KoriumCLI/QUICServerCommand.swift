@@ -17,6 +17,8 @@ struct QUICServerCommand: AsyncParsableCommand {
     @Option(help: "hq-interop document root.") var root: String?
     @Flag(help: "Send a Retry to every new client.") var retry = false
     @Option(help: "Exit after this many connections have closed.") var maxConnections: Int?
+    @Option(help: "Where the serving tasks run: loop (the endpoint's event-loop thread: no thread hand-off or allocation per stream wake-up) or global (Swift's global concurrent executor).")
+    var taskExecutor: QUICTaskPlacement = .loop
 
     /// HTTP/0.9 requests longer than this are refused.
     static let maxRequestBytes = 4_096
@@ -42,6 +44,15 @@ struct QUICServerCommand: AsyncParsableCommand {
         let root = self.root
         let limit = maxConnections
         let qlogSink = config.qlog as? QLogFileSink
+        await withTaskExecutorPreference(QUICTaskPlacement.executor(taskExecutor, endpoint)) {
+            await Self.acceptLoop(endpoint, root: root, limit: limit, qlogSink: qlogSink)
+        }
+        await endpoint.close()
+        qlogSink?.close()
+    }
+
+    /// Accepts connections and serves each in its own child task until the endpoint closes.
+    static func acceptLoop(_ endpoint: QUICEndpoint, root: String?, limit: Int?, qlogSink: QLogFileSink?) async {
         let closed = ClosedCount()
         await withTaskGroup(of: Void.self) { group in
             while let connection = try? await endpoint.accept() {
@@ -58,8 +69,6 @@ struct QUICServerCommand: AsyncParsableCommand {
                 }
             }
         }
-        await endpoint.close()
-        qlogSink?.close()
     }
 
     /// Connections closed so far (for --max-connections).

@@ -5,12 +5,21 @@ import Synchronization
 /// A job run on the loop thread.
 typealias LoopJob = @Sendable (LoopContext) -> Void
 
+/// One entry of the submission queue. (A closure stored straight in an array is kept at the
+/// generic abstraction level, so every `append` wrapped it in a reabstraction thunk: one heap
+/// allocation per submitted job. In an enum payload it is stored as it is.)
+enum LoopWork {
+    case job(LoopJob)
+    /// A task the loop runs as its task executor (see `LoopCore.enqueue`).
+    case task(UnownedJob)
+}
+
 /// The state shared between an `EventLoop` handle (any thread) and its loop thread: the
 /// descriptors, the submission queue behind a mutex, and atomics. Everything else the loop
 /// owns lives in `LoopContext`, which never leaves the loop thread.
 final class LoopCore: Sendable {
     struct Queue {
-        var jobs: [LoopJob] = []
+        var jobs: [LoopWork] = []
         var isShuttingDown = false
         var joinClaimed = false
     }
@@ -39,7 +48,7 @@ final class LoopCore: Sendable {
         let outcome = queue.withLock { q -> Int in
             if q.isShuttingDown { return -1 }
             if q.jobs.count >= Self.maxPendingJobs { return -2 }
-            q.jobs.append(job)
+            q.jobs.append(.job(job))
             return q.jobs.count
         }
         switch outcome {

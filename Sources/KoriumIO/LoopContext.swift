@@ -60,7 +60,7 @@ public final class LoopContext {
     private var registrations: [UInt64: Registration] = [:]
     private var nextToken: UInt64 = 1
     private var timers = TimerQueue()
-    private var spareJobs: [LoopJob] = []
+    private var spareJobs: [LoopWork] = []
     private let events: UnsafeMutablePointer<epoll_event>
 
     init(core: LoopCore) {
@@ -215,7 +215,12 @@ public final class LoopContext {
             swap(&q.jobs, &jobs)
             return q.isShuttingDown
         }
-        for job in jobs { job(self) }
+        for work in jobs {
+            switch work {
+            case .job(let job): job(self)
+            case .task(let task): task.runSynchronously(on: core.asUnownedTaskExecutor())
+            }
+        }
         jobs.removeAll(keepingCapacity: true)
         spareJobs = jobs
         return shuttingDown

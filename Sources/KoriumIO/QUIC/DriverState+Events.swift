@@ -2,7 +2,10 @@ import KoriumQUIC
 
 /// What one attempt to read found.
 enum ReadAttempt {
+    /// Bytes read into a new array (`read(maxBytes:)`).
     case data([UInt8])
+    /// Bytes read into the caller's buffer (`read(into:)`).
+    case count(Int)
     case end
     case wait
     case failed(QUICError)
@@ -49,7 +52,7 @@ extension DriverState {
 
     /// The handshake completed: the public connection object exists from now on.
     mutating func established(_ handle: ConnectionHandle, _ driver: QUICDriver) {
-        guard var entry = connections[handle] else { return }
+        guard let entry = connections[handle] else { return }
         let info = endpoint.inspect(handle) { c in
             (alpn: c.negotiatedALPN, peer: c.peerIdentity?.publicKey, remote: c.remoteAddress, handshake: c.stats.handshakeDuration)
         }
@@ -81,7 +84,6 @@ extension DriverState {
             entry.connectWaiter = nil
             waiter.continuation.resume(returning: object)
         }
-        connections[handle] = entry
     }
 
     /// Ends the driver's state for a connection: every waiter fails with `error`, close waiters
@@ -89,7 +91,7 @@ extension DriverState {
     mutating func failConnection(_ handle: ConnectionHandle, with error: QUICError, closeError: ConnectionError) {
         guard let entry = connections.removeValue(forKey: handle) else { return }
         entry.connectWaiter?.continuation.resume(throwing: error)
-        for waiter in entry.reads.values { waiter.continuation.resume(throwing: error) }
+        for waiter in entry.reads.values { waiter.resume(throwing: error) }
         for waiter in entry.writes.values { waiter.continuation.resume(throwing: error) }
         for waiter in entry.opens { waiter.continuation.resume(throwing: error) }
         for waiter in entry.closeWaiters { waiter.continuation.resume(returning: closeError) }
@@ -100,17 +102,17 @@ extension DriverState {
 
     // MARK: reads
 
-    mutating func attemptRead(_ handle: ConnectionHandle, _ id: StreamID, maxBytes: Int, stream: QUICStream, now: Instant) -> ReadAttempt {
+    mutating func attemptRead(_ handle: ConnectionHandle, _ id: StreamID, into destination: ReadDestination, mailbox: StreamMailbox, now: Instant) -> ReadAttempt {
         var outcome: Result<StreamRead, StreamError>? = nil
-        let bytes = [UInt8](unsafeUninitializedCapacity: maxBytes) { buffer, initialized in
-            outcome = endpoint.withConnection(handle, now: now) { c in
-                do throws(StreamError) {
-                    return .success(try c.read(id, into: UnsafeMutableRawBufferPointer(buffer)))
-                } catch {
-                    return .failure(error)
-                }
+        var bytes: [UInt8] = []
+        switch destination {
+        case .array(let maxBytes, _):
+            bytes = [UInt8](unsafeUninitializedCapacity: maxBytes) { buffer, initialized in
+                outcome = readStream(handle, id, into: UnsafeMutableRawBufferPointer(buffer), now: now)
+                if case .success(let read) = outcome { initialized = read.count } else { initialized = 0 }
             }
-            if case .success(let read) = outcome { initialized = read.count } else { initialized = 0 }
+        case .buffer(let lent, _):
+            outcome = readStream(handle, id, into: lent.bytes, now: now)
         }
         switch outcome {
         case nil:
@@ -118,9 +120,23 @@ extension DriverState {
         case .failure(let error):
             return .failed(.stream(error))
         case .success(let read):
-            if read.isFinished { stream.markReadFinished() }
-            if read.count > 0 { return .data(bytes) }
+            if read.isFinished { mailbox.readFinished.store(true, ordering: .releasing) }
+            if read.count > 0 {
+                if case .array = destination { return .data(bytes) }
+                return .count(read.count)
+            }
             return read.isFinished ? .end : .wait
+        }
+    }
+
+    /// One `Connection.read` (nil: the connection is gone).
+    mutating func readStream(_ handle: ConnectionHandle, _ id: StreamID, into buffer: UnsafeMutableRawBufferPointer, now: Instant) -> Result<StreamRead, StreamError>? {
+        endpoint.withConnection(handle, now: now) { c in
+            do throws(StreamError) {
+                return .success(try c.read(id, into: buffer))
+            } catch {
+                return .failure(error)
+            }
         }
     }
 
@@ -128,10 +144,29 @@ extension DriverState {
         // A connection the endpoint already dropped has its `.closed` event queued behind this
         // one: that event fails the waiter with the real reason.
         guard endpoint.contains(handle), let waiter = connections[handle]?.reads[id] else { return }
-        let attempt = attemptRead(handle, id, maxBytes: waiter.maxBytes, stream: waiter.stream, now: now)
+        let attempt = attemptRead(handle, id, into: waiter.destination, mailbox: waiter.mailbox, now: now)
         if case .wait = attempt { return }
         connections[handle]?.reads.removeValue(forKey: id)
-        waiter.continuation.resume(with: attempt)
+        waiter.resume(with: attempt)
+    }
+
+    /// Registers a read (or completes it at once): the body of `QUICStream.read` and `read(into:)`
+    /// on the loop thread.
+    mutating func registerRead(_ waiter: ReadWaiter, _ handle: ConnectionHandle, _ id: StreamID, owner: QUICConnection, now: Instant) {
+        guard connections[handle] != nil else {
+            waiter.resume(throwing: QUICError.connectionClosed(owner.closeReason ?? .locallyClosed))
+            return
+        }
+        guard connections[handle]?.reads[id] == nil else {
+            waiter.resume(throwing: QUICError.stream(.notReadable))
+            return
+        }
+        let attempt = attemptRead(handle, id, into: waiter.destination, mailbox: waiter.mailbox, now: now)
+        if case .wait = attempt {
+            connections[handle]?.reads[id] = waiter
+        } else {
+            waiter.resume(with: attempt)
+        }
     }
 
     // MARK: writes
@@ -166,24 +201,66 @@ extension DriverState {
     }
 
     mutating func serviceWrite(_ handle: ConnectionHandle, _ id: StreamID, now: Instant) {
-        guard endpoint.contains(handle), var waiter = connections[handle]?.writes[id] else { return }
-        let attempt = attemptWrite(handle, id, &waiter, now: now)
-        switch attempt {
+        // Taken out and put back (the dictionary keeps its capacity): no copy of the entry.
+        guard endpoint.contains(handle), var waiter = connections[handle]?.writes.removeValue(forKey: id) else { return }
+        switch attemptWrite(handle, id, &waiter, now: now) {
         case .wait:
             connections[handle]?.writes[id] = waiter
         case .done:
-            connections[handle]?.writes.removeValue(forKey: id)
             waiter.continuation.resume()
         case .failed(let error):
-            connections[handle]?.writes.removeValue(forKey: id)
             waiter.continuation.resume(throwing: error)
+        }
+    }
+
+    /// Registers a write (or completes it at once): the body of `QUICStream.write` on the loop thread.
+    mutating func registerWrite(_ request: PendingWrite, _ handle: ConnectionHandle, _ id: StreamID, owner: QUICConnection, now: Instant) {
+        guard connections[handle] != nil else {
+            request.continuation.resume(throwing: QUICError.connectionClosed(owner.closeReason ?? .locallyClosed))
+            return
+        }
+        guard connections[handle]?.writes[id] == nil else {
+            request.continuation.resume(throwing: QUICError.stream(.notWritable))
+            return
+        }
+        var waiter = WriteWaiter(id: request.id, data: request.bytes, offset: 0, finish: request.finish, continuation: request.continuation)
+        switch attemptWrite(handle, id, &waiter, now: now) {
+        case .done: request.continuation.resume()
+        case .failed(let error): request.continuation.resume(throwing: error)
+        case .wait: connections[handle]?.writes[id] = waiter
+        }
+    }
+
+    /// Runs a stream's posted requests (`QUICStream`'s service job, on the loop thread): a
+    /// request whose call was cancelled meanwhile ends with `CancellationError`, one for a
+    /// closed endpoint with ``QUICError/endpointClosed``.
+    mutating func serviceMailbox(_ mailbox: StreamMailbox, _ handle: ConnectionHandle, _ id: StreamID, owner: QUICConnection, now: Instant) {
+        let (write, read) = mailbox.take()
+        if let write {
+            if mailbox.cancelledWrite.load(ordering: .acquiring) == write.id {
+                write.continuation.resume(throwing: CancellationError())
+            } else if isClosed {
+                write.continuation.resume(throwing: QUICError.endpointClosed)
+            } else {
+                registerWrite(write, handle, id, owner: owner, now: now)
+            }
+        }
+        if let read {
+            if mailbox.cancelledRead.load(ordering: .acquiring) == read.id {
+                read.continuation.resume(throwing: CancellationError())
+            } else if isClosed {
+                read.continuation.resume(throwing: QUICError.endpointClosed)
+            } else {
+                let waiter = ReadWaiter(id: read.id, mailbox: mailbox, destination: .buffer(read.buffer, read.continuation))
+                registerRead(waiter, handle, id, owner: owner, now: now)
+            }
         }
     }
 
     // MARK: opening streams
 
     mutating func serviceOpens(_ handle: ConnectionHandle, _ driver: QUICDriver, now: Instant) {
-        guard var entry = connections[handle], let owner = entry.object, !entry.opens.isEmpty else { return }
+        guard let entry = connections[handle], let owner = entry.object, !entry.opens.isEmpty else { return }
         var remaining: [OpenWaiter] = []
         for waiter in entry.opens {
             if let id = endpoint.withConnection(handle, now: now, { $0.openStream(bidirectional: waiter.bidirectional) }) ?? nil {
@@ -193,7 +270,6 @@ extension DriverState {
             }
         }
         entry.opens = remaining
-        connections[handle] = entry
     }
 
     // MARK: cancellation
@@ -206,23 +282,20 @@ extension DriverState {
             acceptWaiters.remove(at: index).continuation.resume(throwing: CancellationError())
             return
         }
-        for (handle, var entry) in connections {
+        for (handle, entry) in connections {
             if let waiter = entry.connectWaiter, waiter.id == id {
                 entry.connectWaiter = nil
-                connections[handle] = entry
                 _ = endpoint.withConnection(handle, now: now) { $0.close(errorCode: 0, reason: Array("cancelled".utf8), now: now) }
                 waiter.continuation.resume(throwing: CancellationError())
                 return
             }
             if let (stream, waiter) = entry.reads.first(where: { $0.value.id == id }) {
                 entry.reads.removeValue(forKey: stream)
-                connections[handle] = entry
-                waiter.continuation.resume(throwing: CancellationError())
+                waiter.resume(throwing: CancellationError())
                 return
             }
             if let (stream, waiter) = entry.writes.first(where: { $0.value.id == id }) {
                 entry.writes.removeValue(forKey: stream)
-                connections[handle] = entry
                 if waiter.offset > 0 {
                     _ = endpoint.withConnection(handle, now: now) { try? $0.resetStream(stream, errorCode: Self.cancelledWriteErrorCode) }
                 }
@@ -231,28 +304,14 @@ extension DriverState {
             }
             if let index = entry.opens.firstIndex(where: { $0.id == id }) {
                 let waiter = entry.opens.remove(at: index)
-                connections[handle] = entry
                 waiter.continuation.resume(throwing: CancellationError())
                 return
             }
             if let index = entry.closeWaiters.firstIndex(where: { $0.id == id }) {
                 let waiter = entry.closeWaiters.remove(at: index)
-                connections[handle] = entry
                 waiter.continuation.resume(throwing: CancellationError())
                 return
             }
-        }
-    }
-}
-
-extension CheckedContinuation where T == [UInt8]?, E == any Error {
-    /// Resumes with the outcome of a finished read attempt.
-    func resume(with attempt: ReadAttempt) {
-        switch attempt {
-        case .data(let bytes): resume(returning: bytes)
-        case .end: resume(returning: nil)
-        case .failed(let error): resume(throwing: error)
-        case .wait: preconditionFailure("a waiting read is not resumed")
         }
     }
 }

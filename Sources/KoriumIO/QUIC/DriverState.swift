@@ -1,11 +1,39 @@
 import KoriumQUIC
 
-/// A suspended `QUICStream.read`.
+/// Where a suspended read delivers.
+enum ReadDestination {
+    /// `QUICStream.read(maxBytes:)`: a new array of at most `maxBytes` bytes.
+    case array(maxBytes: Int, CheckedContinuation<[UInt8]?, any Error>)
+    /// `QUICStream.read(into:)`: the caller's buffer; resumed with the count (nil: end of stream).
+    case buffer(LentBuffer, UnsafeContinuation<Int?, any Error>)
+}
+
+/// A suspended `QUICStream.read` or `read(into:)`.
 struct ReadWaiter {
     var id: UInt64
-    var stream: QUICStream
-    var maxBytes: Int
-    var continuation: CheckedContinuation<[UInt8]?, any Error>
+    var mailbox: StreamMailbox
+    var destination: ReadDestination
+
+    /// Fails the read.
+    func resume(throwing error: any Error) {
+        switch destination {
+        case .array(_, let continuation): continuation.resume(throwing: error)
+        case .buffer(_, let continuation): continuation.resume(throwing: error)
+        }
+    }
+
+    /// Resumes with the outcome of a finished read attempt.
+    func resume(with attempt: ReadAttempt) {
+        switch (attempt, destination) {
+        case (.wait, _): preconditionFailure("a waiting read is not resumed")
+        case (.failed(let error), _): resume(throwing: error)
+        case (.end, .array(_, let continuation)): continuation.resume(returning: nil)
+        case (.end, .buffer(_, let continuation)): continuation.resume(returning: nil)
+        case (.data(let bytes), .array(_, let continuation)): continuation.resume(returning: bytes)
+        case (.count(let count), .buffer(_, let continuation)): continuation.resume(returning: count)
+        case (.data, .buffer), (.count, .array): preconditionFailure("a read attempt matches its destination")
+        }
+    }
 }
 
 /// A suspended `QUICStream.write` (or `finish`): the bytes not yet accepted by the connection.
@@ -14,7 +42,7 @@ struct WriteWaiter {
     var data: [UInt8]
     var offset: Int
     var finish: Bool
-    var continuation: CheckedContinuation<Void, any Error>
+    var continuation: UnsafeContinuation<Void, any Error>
 }
 
 /// A suspended `openBidirectionalStream` / `openUnidirectionalStream` (the peer's stream limit).
@@ -24,8 +52,10 @@ struct OpenWaiter {
     var continuation: CheckedContinuation<QUICStream, any Error>
 }
 
-/// The driver's view of one connection.
-struct DriverConnection {
+/// The driver's view of one connection. A class: the event path updates its waiter tables in
+/// place through the reference (as a struct value in `DriverState.connections` every
+/// `connections[handle]?.writes…` mutation risked a copy-on-write of the table it was in).
+final class DriverConnection {
     var isServer: Bool
     /// Created when the handshake completes.
     var object: QUICConnection?
@@ -43,8 +73,9 @@ struct DriverConnection {
 
 /// Everything the loop thread owns for one endpoint (see ``QUICDriver``).
 ///
-/// `@unchecked Sendable` proof: the only non-Sendable members are `receiveBatch` and
-/// `sendBatch` (reference types without locks) and `timerFired` (a closure that is only handed
+/// `@unchecked Sendable` proof: the only non-Sendable members are `receiveBatch`, `sendBatch`
+/// and the `DriverConnection`s in `connections` (reference types without locks, never handed
+/// out of the state) and `timerFired` (a closure that is only handed
 /// to the loop's own timer queue and run on the loop thread). A `DriverState` value exists only inside
 /// `QUICDriver.state` (a `Mutex`), is created there in `QUICDriver.init`, and is only ever
 /// accessed through `state.withLock` on the event-loop thread (jobs, the socket handler, timers);

@@ -20,6 +20,9 @@ final class QUICDriver: Sendable {
         state = Mutex(DriverState(configuration: configuration))
     }
 
+    /// A fresh ID for a suspended call (cancellation finds its waiter by it).
+    func nextWaiterID() -> UInt64 { waiterIDs.wrappingAdd(1, ordering: .relaxed).oldValue }
+
     /// The sans-IO clock.
     func now() -> Instant {
         let (seconds, attoseconds) = (ContinuousClock.now - origin).components
@@ -55,7 +58,7 @@ final class QUICDriver: Sendable {
     func suspend<T: Sendable>(
         _ register: @escaping @Sendable (inout DriverState, QUICDriver, WaiterToken, CheckedContinuation<T, any Error>) -> Void
     ) async throws -> T {
-        let token = WaiterToken(id: waiterIDs.wrappingAdd(1, ordering: .relaxed).oldValue)
+        let token = WaiterToken(id: nextWaiterID())
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
                 let submitted = run { s, driver, _ in

@@ -54,6 +54,14 @@ public final class QUICEndpoint: Sendable {
         localAddress = driver.socket.localAddress
     }
 
+    /// The endpoint's event loop as a task executor. Tasks that mostly read and write this
+    /// endpoint's streams can run there (`withTaskExecutorPreference(endpoint.taskExecutor) { … }`):
+    /// each stream read or write that completes then resumes its task on the loop thread with no
+    /// heap allocation and no thread hand-off. Keep CPU-heavy work off it (it delays the I/O),
+    /// and keep the endpoint alive while such tasks run (once the loop has shut down, their jobs
+    /// run on the global concurrent executor).
+    public var taskExecutor: any TaskExecutor { driver.loop.taskExecutor }
+
     deinit {
         let driver = self.driver
         driver.run { s, driver, context in s.shutdown(driver, context) }
@@ -130,7 +138,7 @@ public final class QUICEndpoint: Sendable {
             do throws(EndpointError) {
                 let handle = try s.endpoint.connect(
                     connectionConfig, to: remote, now: driver.now(), offeringVersionFirst: offeringVersionFirst)
-                var entry = DriverConnection(isServer: false)
+                let entry = DriverConnection(isServer: false)
                 entry.connectWaiter = (token.id, continuation)
                 s.connections[handle] = entry
             } catch {

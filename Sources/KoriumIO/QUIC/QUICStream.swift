@@ -17,14 +17,26 @@ public final class QUICStream: Sendable, Hashable, CustomStringConvertible {
     public let owner: QUICConnection
     /// The stream ID (RFC 9000 §2.1).
     public let id: StreamID
-    /// A read returned the end of the stream; later reads return nil without asking the connection.
-    let readFinished = Atomic<Bool>(false)
+    /// Where `write`, `finish` and `read(into:)` leave their request for the loop thread.
+    let mailbox: StreamMailbox
+    /// The loop job that runs the mailbox's requests, made once so that a call allocates no
+    /// closure. It holds the mailbox, the driver and the owner, never the stream (no cycle).
+    let serviceJob: @Sendable (LoopContext) -> Void
 
     init(owner: QUICConnection, id: StreamID) {
-        driver = owner.driver
-        connection = owner.handle
+        let driver = owner.driver, handle = owner.handle
+        let mailbox = StreamMailbox()
+        self.driver = driver
+        connection = handle
         self.owner = owner
         self.id = id
+        self.mailbox = mailbox
+        serviceJob = { [driver] context in
+            driver.state.withLock { s in
+                s.serviceMailbox(mailbox, handle, id, owner: owner, now: driver.now())
+                s.pump(driver, context)
+            }
+        }
     }
 
     /// The error for a connection that is gone: why it closed, as far as known.
@@ -42,28 +54,29 @@ public final class QUICStream: Sendable, Hashable, CustomStringConvertible {
         hasher.combine(id)
     }
 
-    func markReadFinished() { readFinished.store(true, ordering: .releasing) }
-
     /// Writes all of `bytes`, suspending while flow control or the send buffer is full
     /// (back-pressure) until the connection has accepted them. With `finish`, FIN follows.
+    /// Allocates nothing itself (the bytes are retained, not copied, until accepted).
     public func write(_ bytes: [UInt8], finish: Bool = false) async throws {
-        let handle = connection, id = self.id
-        let stream = self
-        try await driver.suspend { (s: inout DriverState, driver, token, continuation: CheckedContinuation<Void, any Error>) in
-            guard s.connections[handle] != nil else {
-                continuation.resume(throwing: stream.goneError)
-                return
+        let callID = driver.nextWaiterID()
+        let mailbox = self.mailbox, driver = self.driver, job = serviceJob
+        try await withTaskCancellationHandler {
+            try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
+                guard mailbox.post(PendingWrite(id: callID, bytes: bytes, finish: finish, continuation: continuation)) else {
+                    continuation.resume(throwing: QUICError.stream(.notWritable))
+                    return
+                }
+                do {
+                    try driver.loop.submit(job)
+                } catch {
+                    mailbox.withdrawWrite(callID)?.continuation.resume(throwing: QUICError.endpointClosed)
+                }
             }
-            guard s.connections[handle]?.writes[id] == nil else {
-                continuation.resume(throwing: QUICError.stream(.notWritable))
-                return
-            }
-            var waiter = WriteWaiter(id: token.id, data: bytes, offset: 0, finish: finish, continuation: continuation)
-            switch s.attemptWrite(handle, id, &waiter, now: driver.now()) {
-            case .done: continuation.resume()
-            case .failed(let error): continuation.resume(throwing: error)
-            case .wait: s.connections[handle]?.writes[id] = waiter
-            }
+        } onCancel: {
+            // Either the service job sees the ID (the request was not taken yet) or the
+            // cancellation job, which runs after it, finds the registered waiter.
+            mailbox.cancelledWrite.store(callID, ordering: .releasing)
+            driver.run { s, driver, _ in s.cancelWaiter(callID, now: driver.now()) }
         }
     }
 
@@ -73,24 +86,40 @@ public final class QUICStream: Sendable, Hashable, CustomStringConvertible {
     /// Reads up to `maxBytes` bytes, suspending until some arrive; nil at the end of the stream.
     public func read(maxBytes: Int = 65_536) async throws -> [UInt8]? {
         precondition(maxBytes > 0, "maxBytes must be positive")
-        if readFinished.load(ordering: .acquiring) { return nil }
+        if mailbox.readFinished.load(ordering: .acquiring) { return nil }
         let handle = connection, id = self.id
-        let stream = self
+        let mailbox = self.mailbox, owner = self.owner
         return try await driver.suspend { (s: inout DriverState, driver, token, continuation: CheckedContinuation<[UInt8]?, any Error>) in
-            guard s.connections[handle] != nil else {
-                continuation.resume(throwing: stream.goneError)
-                return
+            let waiter = ReadWaiter(id: token.id, mailbox: mailbox, destination: .array(maxBytes: maxBytes, continuation))
+            s.registerRead(waiter, handle, id, owner: owner, now: driver.now())
+        }
+    }
+
+    /// Reads into `buffer` (not empty), suspending until some bytes arrive; returns how many
+    /// were written at its start, nil at the end of the stream. Allocates nothing: the loop
+    /// thread copies straight from the stream's reassembly buffer into `buffer`, which must stay
+    /// valid and untouched until the call returns (it does while the caller awaits it).
+    public func read(into buffer: UnsafeMutableRawBufferPointer) async throws -> Int? {
+        precondition(buffer.count > 0, "the buffer must not be empty")
+        if mailbox.readFinished.load(ordering: .acquiring) { return nil }
+        let callID = driver.nextWaiterID()
+        let mailbox = self.mailbox, driver = self.driver, job = serviceJob
+        let lent = LentBuffer(bytes: buffer)
+        return try await withTaskCancellationHandler {
+            try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Int?, any Error>) in
+                guard mailbox.post(PendingRead(id: callID, buffer: lent, continuation: continuation)) else {
+                    continuation.resume(throwing: QUICError.stream(.notReadable))
+                    return
+                }
+                do {
+                    try driver.loop.submit(job)
+                } catch {
+                    mailbox.withdrawRead(callID)?.continuation.resume(throwing: QUICError.endpointClosed)
+                }
             }
-            guard s.connections[handle]?.reads[id] == nil else {
-                continuation.resume(throwing: QUICError.stream(.notReadable))
-                return
-            }
-            let attempt = s.attemptRead(handle, id, maxBytes: maxBytes, stream: stream, now: driver.now())
-            if case .wait = attempt {
-                s.connections[handle]?.reads[id] = ReadWaiter(id: token.id, stream: stream, maxBytes: maxBytes, continuation: continuation)
-            } else {
-                continuation.resume(with: attempt)
-            }
+        } onCancel: {
+            mailbox.cancelledRead.store(callID, ordering: .releasing)
+            driver.run { s, driver, _ in s.cancelWaiter(callID, now: driver.now()) }
         }
     }
 
