@@ -16,7 +16,7 @@ extension LoopCore: TaskExecutor {
         }
         switch outcome {
         case -1: globalConcurrentExecutor.enqueue(ExecutorJob(task))
-        case 1: wake()  // the queue was empty: the loop may be asleep in epoll_wait
+        case 1: wakeUnlessLoopThread()
         default: break
         }
     }

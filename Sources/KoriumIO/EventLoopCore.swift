@@ -54,9 +54,17 @@ final class LoopCore: Sendable {
         switch outcome {
         case -1: throw .loopShutDown
         case -2: throw .submissionQueueFull(limit: Self.maxPendingJobs)
-        case 1: wake()  // the queue was empty: the loop may be asleep in epoll_wait
-        default: break  // a wake-up is already on its way
+        case 1: wakeUnlessLoopThread()
+        default: break  // a wake-up is already on its way, or the loop thread queued the first
         }
+    }
+
+    /// The queue was empty: the loop may be asleep in epoll_wait. Not when the loop thread
+    /// itself queues (a job or handler queueing a follow-up, a task on the loop's task executor
+    /// resumed or posting its next request): the loop looks at the queue again before it
+    /// sleeps, so the eventfd write and the extra epoll round trip are saved.
+    func wakeUnlessLoopThread() {
+        if !isLoopThread { wake() }
     }
 
     func wake() {

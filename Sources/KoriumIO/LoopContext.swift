@@ -55,6 +55,8 @@ public final class LoopContext {
     /// Most pending timers one loop holds.
     public static let maxTimers = 1 << 20
     static let eventCapacity = 64
+    /// Rounds of queued work (jobs and tasks queueing more) run between two epoll_wait calls.
+    static let jobRoundsPerWakeup = 8
 
     let core: LoopCore
     private var registrations: [UInt64: Registration] = [:]
@@ -177,7 +179,9 @@ public final class LoopContext {
     /// The loop thread's body: wait, dispatch readiness, fire timers, run jobs, until shutdown.
     func run() {
         while true {
-            let n = epoll_wait(core.epollFD, events, Int32(Self.eventCapacity), timeoutMilliseconds())
+            // Work the loop thread queued for itself did not wake it (see `LoopCore.wakeUnlessLoopThread`): only poll then.
+            let timeout = core.queue.withLock { $0.jobs.isEmpty } ? timeoutMilliseconds() : 0
+            let n = epoll_wait(core.epollFD, events, Int32(Self.eventCapacity), timeout)
             if n < 0 {
                 let code = errno
                 // Anything but EINTR means our epoll descriptor is broken: a bug in this file.
@@ -207,23 +211,31 @@ public final class LoopContext {
         while let handler = timers.popExpired(now: current, idLimit: limit) { handler() }
     }
 
-    /// Runs the submitted jobs; true when the loop is shutting down (all accepted jobs have run).
+    /// Runs the submitted jobs, and the jobs and tasks those queue (a loop job resuming a task
+    /// on the loop's task executor, the task posting its next request), for up to
+    /// `jobRoundsPerWakeup` rounds before sockets and timers get their turn again; true when
+    /// the loop is shutting down (all accepted jobs have run).
     private func runJobs() -> Bool {
-        var jobs = spareJobs
-        spareJobs = []
-        let shuttingDown = core.queue.withLock { q -> Bool in
-            swap(&q.jobs, &jobs)
-            return q.isShuttingDown
-        }
-        for work in jobs {
-            switch work {
-            case .job(let job): job(self)
-            case .task(let task): task.runSynchronously(on: core.asUnownedTaskExecutor())
+        for _ in 0..<Self.jobRoundsPerWakeup {
+            var jobs = spareJobs
+            spareJobs = []
+            let shuttingDown = core.queue.withLock { q -> Bool in
+                swap(&q.jobs, &jobs)
+                return q.isShuttingDown
             }
+            let ranAny = !jobs.isEmpty
+            for work in jobs {
+                switch work {
+                case .job(let job): job(self)
+                case .task(let task): task.runSynchronously(on: core.asUnownedTaskExecutor())
+                }
+            }
+            jobs.removeAll(keepingCapacity: true)
+            spareJobs = jobs
+            if shuttingDown { return true }
+            if !ranAny { break }
         }
-        jobs.removeAll(keepingCapacity: true)
-        spareJobs = jobs
-        return shuttingDown
+        return false
     }
 
     private func tearDown() {
