@@ -60,7 +60,7 @@ struct QUICServerCommand: AsyncParsableCommand {
                 group.addTask {
                     let counters = await Self.serve(connection, root: root)
                     let reason = (try? await connection.waitClosed()).map { "\($0)" } ?? "endpoint closed"
-                    QUICOutput.line("CLOSED peer=\(connection.remoteAddress) reason=\(reason.replacingOccurrences(of: " ", with: "_")) "
+                    QUICOutput.line("CLOSED peer=\(connection.remoteAddress) reason=\(String(reason.map { $0 == " " ? "_" : $0 })) "
                         + "streams=\(counters.streams) bytes_sent=\(counters.sent) bytes_received=\(counters.received)")
                     // Each closed connection's events reach the qlog file now (a killed server keeps them).
                     qlogSink?.flush()

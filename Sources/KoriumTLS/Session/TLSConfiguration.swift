@@ -43,6 +43,10 @@ public struct TLSConfiguration: Sendable {
     public var offerKeyShareInFirstFlight: Bool = true
     /// Receives an SSLKEYLOGFILE line per secret; `nil` disables key logging.
     public var keyLog: KeyLogSink?
+    /// Peer-to-peer mode: self-signed peer certificates verified before, shared by the sessions
+    /// made from copies of this configuration (a client dialling the same peers, a server
+    /// seeing the same clients); `nil` verifies every certificate in full.
+    public var verifiedCertificates: VerifiedCertificateCache? = VerifiedCertificateCache()
     /// Source of randomness (hello random, X25519 keys). Tests inject a seeded generator.
     public var randomBytes: @Sendable (Int) -> [UInt8] = { SecureRandom.bytes($0) }
 

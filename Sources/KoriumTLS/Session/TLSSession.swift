@@ -290,7 +290,7 @@ public struct TLSSession: Sendable {
         do {
             switch config.peerVerification {
             case .selfSigned(let expected):
-                return try CertificateVerifier.verifySelfSigned(chain: chain, expectedKey: expected, now: now)
+                return try CertificateVerifier.verifySelfSigned(chain: chain, expectedKey: expected, now: now, cache: config.verifiedCertificates)
             case .certificateAuthority(let anchors, let policy):
                 return try CertificateVerifier.verifyChain(chain: chain, trustAnchors: anchors, leafPolicy: policy, now: now)
             }

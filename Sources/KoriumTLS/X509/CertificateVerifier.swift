@@ -48,16 +48,28 @@ public enum CertificateVerifier {
     public static let maxChainLength = CertificateMessage.maxEntries
 
     /// Peer-to-peer mode: exactly one self-signed certificate, valid at `now`; its key is the
-    /// identity, and must equal `expectedKey` when one is given.
-    public static func verifySelfSigned(chain: [[UInt8]], expectedKey: [UInt8]?, now: Int64) throws(X509Error) -> PeerIdentity {
+    /// identity, and must equal `expectedKey` when one is given. With a `cache`, a certificate
+    /// verified before (same DER bytes) skips parsing, the signature check and the key import;
+    /// validity and `expectedKey` are checked as for a new one, so the outcome is the same.
+    public static func verifySelfSigned(
+        chain: [[UInt8]], expectedKey: [UInt8]?, now: Int64, cache: VerifiedCertificateCache? = nil
+    ) throws(X509Error) -> PeerIdentity {
         guard chain.count == 1 else { throw .malformed("peer-to-peer mode expects one self-signed certificate, got \(chain.count)") }
+        if let cache, let hit = cache.lookup(chain[0]) {
+            guard hit.notBefore <= now && now <= hit.notAfter else { throw .expired }
+            if let expected = expectedKey, expected != hit.publicKey { throw .unexpectedKey }
+            return PeerIdentity(publicKey: hit.publicKey, spiffeID: hit.spiffeID, certificateChain: chain, importedKey: hit.importedKey)
+        }
         let cert = try Certificate(der: chain[0])
         guard cert.isValid(at: now) else { throw .expired }
         if let expected = expectedKey, expected != cert.publicKey { throw .unexpectedKey }
         guard let key = try? Ed25519.PublicKey(rawRepresentation: cert.publicKey), cert.isSigned(by: key) else {
             throw .badSignature
         }
-        return PeerIdentity(publicKey: cert.publicKey, spiffeID: spiffeIDIfAny(cert), certificateChain: chain, importedKey: key)
+        let spiffeID = spiffeIDIfAny(cert)
+        cache?.insert(chain[0], .init(publicKey: cert.publicKey, importedKey: key, spiffeID: spiffeID,
+                                      notBefore: cert.notBefore, notAfter: cert.notAfter))
+        return PeerIdentity(publicKey: cert.publicKey, spiffeID: spiffeID, certificateChain: chain, importedKey: key)
     }
 
     /// CA mode: a path from the leaf (`chain[0]`) through the other certificates to one of
