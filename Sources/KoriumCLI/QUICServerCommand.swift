@@ -19,6 +19,8 @@ struct QUICServerCommand: AsyncParsableCommand {
     @Option(help: "Exit after this many connections have closed.") var maxConnections: Int?
     @Option(help: "Where the serving tasks run: loop (the endpoint's event-loop thread: no thread hand-off or allocation per stream wake-up) or global (Swift's global concurrent executor).")
     var taskExecutor: QUICTaskPlacement = .loop
+    @Option(help: "Established connections waiting for the accept loop at most; more are closed (application error 0x2). Raise it for many simultaneous handshakes.")
+    var acceptBacklog = QUICEndpoint.Configuration(server: nil).acceptBacklog
 
     /// HTTP/0.9 requests longer than this are refused.
     static let maxRequestBytes = 4_096
@@ -27,6 +29,7 @@ struct QUICServerCommand: AsyncParsableCommand {
 
     func validate() throws {
         if let maxConnections, maxConnections < 1 { throw ValidationError("--max-connections must be positive") }
+        guard acceptBacklog >= 1 else { throw ValidationError("--accept-backlog must be positive") }
     }
 
     func run() async throws {
@@ -38,6 +41,7 @@ struct QUICServerCommand: AsyncParsableCommand {
         config.transportParameters.initialMaxStreamsBidi = 1_000
         var endpointConfig = QUICEndpoint.Configuration(server: config)
         if retry { endpointConfig.endpoint.retryPolicy = .always }
+        endpointConfig.acceptBacklog = acceptBacklog
         tls.applyReceiveSize(to: &endpointConfig)
         let endpoint = try QUICEndpoint.bind(host: host, port: port, configuration: endpointConfig)
         QUICOutput.line("LISTENING host=\(host) port=\(endpoint.localAddress.port) key=\(QUICOutput.hex(publicKey))")
