@@ -77,6 +77,17 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
+            name: "KoriumQUICConnectionBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "KoriumQUIC", package: "swift-korium"),
+                .product(name: "KoriumTLS", package: "swift-korium"),
+                .product(name: "KoriumCrypto", package: "swift-korium"),
+            ],
+            path: "Benchmarks/KoriumQUICConnectionBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
             name: "KoriumHTTP3Benchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
