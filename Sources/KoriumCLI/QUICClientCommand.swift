@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KoriumCrypto
+import KoriumHTTP3
 import KoriumIO
 import KoriumQUIC
 
@@ -124,9 +125,15 @@ struct QUICClientCommand: AsyncParsableCommand {
         }
     }
 
+    /// The application error code that closes a finished connection: RFC 9114 §5.2, an endpoint
+    /// that completes a graceful HTTP/3 shutdown SHOULD use H3_NO_ERROR (0x100); perf and
+    /// hq-interop close with 0.
+    static func doneCode(alpn: String) -> UInt64 { alpn == "h3" ? HTTP3ErrorCode.noError.rawValue : 0 }
+
     /// `--connections N` (default 1): one connection after the other.
     func fetchSequentially(_ endpoint: QUICEndpoint, server: SocketAddress) async throws -> String {
         let clock = ContinuousClock()
+        let doneCode = Self.doneCode(alpn: alpn)
         var handshakeSum = Duration.zero, transferSum = Duration.zero, busySum = Duration.zero
         var total = 0, keyUpdates: UInt64 = 0, largestReceived = 0
         var last = Fetched(streams: 0, bytes: 0, digest: "")
@@ -170,7 +177,7 @@ struct QUICClientCommand: AsyncParsableCommand {
                 keyUpdates += stats.keyUpdates
                 largestReceived = max(largestReceived, stats.largestDatagramReceived)
             }
-            await connection.close()
+            await connection.close(code: doneCode)
         }
         await endpoint.close()
         let elapsed = QUICOutput.seconds(transferSum)
@@ -195,6 +202,7 @@ struct QUICClientCommand: AsyncParsableCommand {
         let start = clock.now
         let versionFirst = self.versionFirst.flatMap(Self.version)
         let serverName = self.serverName, port = self.port, holding = hold > 0
+        let doneCode = Self.doneCode(alpn: alpn)
         var held: [QUICConnection] = []
         var succeeded = 0, total = 0, keyUpdates: UInt64 = 0
         var failures: [String: Int] = [:]
@@ -220,7 +228,7 @@ struct QUICClientCommand: AsyncParsableCommand {
                         if holding {
                             fetched.connection = connection
                         } else {
-                            await connection.close()
+                            await connection.close(code: doneCode)
                         }
                         return .success(fetched)
                     } catch let failure as ClientFailure {
@@ -255,7 +263,7 @@ struct QUICClientCommand: AsyncParsableCommand {
                 + QUICOutput.decimal(Double(residentHolding - residentBefore) / Double(max(1, held.count)), places: 2))
             try? await Task.sleep(for: .milliseconds(Int64(hold * 1_000)))
             await withTaskGroup(of: Void.self) { group in
-                for connection in held { group.addTask { await connection.close() } }
+                for connection in held { group.addTask { await connection.close(code: doneCode) } }
             }
             held.removeAll()
         }

@@ -131,6 +131,11 @@ struct QUICCommandTests {
         let missing = try Self.client(["--port", "\(server.port)", "--pin", server.key, "--alpn", "h3", "--requests", "/no-such-file"])
         #expect(missing.status == 1)
         #expect(missing.lines.last?.hasPrefix("ERROR stream ") == true && missing.lines.last?.contains("404") == true)
+        // RFC 9114 §5.2: the finished client closes with H3_NO_ERROR (0x100 = 256), not 0
+        // (the server exits after its 2 connections, so its output ends).
+        let rest = String(decoding: server.output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let closed = rest.split(separator: "\n").filter { $0.hasPrefix("CLOSED ") }.map { Self.fields(String($0))["reason"] ?? "" }
+        #expect(closed.contains { $0.hasPrefix("peer_application_closed_with_code_256:") }, "server saw \(closed)")
     }
 
     @Test func wrongPinnedKeyFailsTheHandshakeWithAnErrorLine() throws {
