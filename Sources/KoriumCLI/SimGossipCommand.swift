@@ -45,8 +45,14 @@ struct SimGossipCommand: ParsableCommand {
     @Option(help: "P3b penalty of a prune with a full P3 deficit, |w3b|·threshold² (default 20: pruned, not graylisted).")
     var p3bPenalty: Double = 20
 
-    @Option(help: "P6 cap, Korium's MAX_P6_PENALTY (0 = uncapped v1.1 formula).")
-    var p6Cap: Double = 90
+    @Option(help: "P6 cap (0 = none, the uncapped v1.1 formula, default; Korium's MAX_P6_PENALTY is 90).")
+    var p6Cap: Double = 0
+
+    @Option(help: "P6 weight (default −15; Korium's is −10).")
+    var p6Weight: Double = GossipScoreParameters().ipColocationFactorWeight
+
+    @Option(help: "Describe up to this many missed deliveries (node state when the delivery window closed).")
+    var misses: Int = 0
 
     @Flag(help: "Instead of a simulation: CPU per message and memory per peer of one router with --nodes peers.")
     var routerBench = false
@@ -64,6 +70,7 @@ struct SimGossipCommand: ParsableCommand {
         guard drain >= 1 else { throw ValidationError("--drain must be at least 1") }
         guard uplinkMbps >= 0 else { throw ValidationError("--uplink-mbps must not be negative") }
         guard p3bPenalty >= 0, p6Cap >= 0 else { throw ValidationError("--p3b-penalty and --p6-cap must not be negative") }
+        guard p6Weight <= 0 else { throw ValidationError("--p6-weight must not be positive (v1.1: negative)") }
     }
 
     func run() throws {
@@ -90,6 +97,8 @@ struct SimGossipCommand: ParsableCommand {
         e.uplinkBitsPerSecond = Int64(uplinkMbps * 1e6)
         e.fullDeficitPenalty = p3bPenalty
         e.colocationPenaltyCap = p6Cap
+        e.colocationWeight = p6Weight
+        e.missReportLimit = max(misses, 0)
         let rssBefore = SimOutput.residentBytes()
         let wallStart = SimOutput.wallSeconds()
         let cpuStart = SimOutput.cpuSeconds()
@@ -112,7 +121,7 @@ struct SimGossipCommand: ParsableCommand {
         table.add("attack", e.attack.map { "\($0.rawValue) (\(SimFormat.percent(e.attack == .eclipse ? 0.3 : attackers, decimals: 0)) Sybils)" } ?? "none")
         table.add("loss / churn", "\(SimFormat.percent(e.loss, decimals: 1)) / \(SimFormat.fixed(common.churn, decimals: 1)) %/h")
         table.add("P3/P3b", p3 == "off" ? "off" : "on, full-deficit prune \(SimFormat.fixed(-p3bPenalty, decimals: 0))")
-        table.add("P6 cap", p6Cap > 0 ? SimFormat.fixed(p6Cap, decimals: 0) : "none")
+        table.add("P6 weight / cap", "\(SimFormat.fixed(p6Weight, decimals: 1)) / " + (p6Cap > 0 ? SimFormat.fixed(p6Cap, decimals: 0) : "none"))
         table.add("idontwant / uplink", "\(idontwant) / \(SimFormat.fixed(uplinkMbps, decimals: 0)) Mbit/s")
         table.add("delivered / expected", "\(SimFormat.grouped(r.delivered)) / \(SimFormat.grouped(r.expected))")
         table.add("delivery ratio", SimFormat.percent(r.deliveryRatio, decimals: 3))
@@ -145,6 +154,7 @@ struct SimGossipCommand: ParsableCommand {
                 .add(to: &table, simulation: sim)
         }
         print(table.render(), terminator: "")
+        for m in r.misses { print("miss: " + m) }
         var csv = SimCSV(header: ["metric", "value"])
         csv.row(["delivery_ratio", String(r.deliveryRatio)])
         csv.row(["delivered", String(r.delivered)])

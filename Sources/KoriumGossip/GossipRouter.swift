@@ -96,6 +96,9 @@ public struct GossipRouter<Verifier: GossipSignatureVerifier, Validator: GossipV
         (backoff[BackoffKey(topic: topic, peer: peer)] ?? .min) > now.nanoseconds
     }
 
+    /// Whether `id` is in the seen cache (delivered, being validated, or rejected).
+    public func hasSeen(_ id: GossipMessageID) -> Bool { seen[id] != nil }
+
     /// `peer`'s score (0 without scoring or without a record).
     public func score(of peer: GossipPeerID) -> Double {
         guard let p = parameters.scoring, let s = scores[peer] else { return 0 }

@@ -57,10 +57,15 @@ public struct GossipExperiment {
     /// P3b penalty of a prune with a full P3 deficit, `|w3b|·threshold²`
     /// (``GossipTopicScoreParameters/derived(expectedMessageRate:meshDegree:fullDeficitPenalty:)``).
     public var fullDeficitPenalty = 20.0
-    /// P6 cap (Korium's MAX_P6_PENALTY, 90; 0: uncapped v1.1 formula).
-    public var colocationPenaltyCap = 90.0
+    /// P6 cap (0, the default: the uncapped v1.1 formula; Korium's MAX_P6_PENALTY is 90).
+    public var colocationPenaltyCap = 0.0
+    /// P6 weight (default −15, ``GossipScoreParameters/ipColocationFactorWeight``; Korium's is −10).
+    public var colocationWeight = GossipScoreParameters().ipColocationFactorWeight
     /// For the colocation attack: each Sybil dials this many times `dials` peers.
     public var colocationDialFactor = 8
+    /// Misses to describe (0: none): when a message's delivery window closes, each honest node
+    /// still missing it is reported with its router's state at that moment.
+    public var missReportLimit = 0
 
     /// Defaults: 200 nodes, 100 messages of 256 bytes at 10/s.
     public init() {}
@@ -109,6 +114,8 @@ public struct GossipExperiment {
         public var traceHash: UInt64 = 0
         /// Metrics as CSV rows (name,value).
         public var csv: String = ""
+        /// Descriptions of missed deliveries (at most `missReportLimit`).
+        public var misses: [String] = []
     }
 
     /// How honest nodes see the Sybils at one instant: over the judged honest→Sybil links
@@ -138,6 +145,7 @@ public struct GossipExperiment {
             ? .derived(expectedMessageRate: rate, meshDegree: params.dHigh, fullDeficitPenalty: fullDeficitPenalty)
             : GossipTopicScoreParameters()
         params.scoring?.maxIPColocationPenalty = colocationPenaltyCap
+        params.scoring?.ipColocationFactorWeight = colocationWeight
         return params
     }
 
@@ -234,8 +242,16 @@ public struct GossipExperiment {
         let lastPublishAt = Int64(lastPublish * 1e9)
         var sampledEnd = false
         var nextSample = attackStartAt
+        var missChecked = 0
+        let missWindow = Int64(min(60, drain) * 1e9)
         sim.run(until: end, every: .seconds(1)) { s in
             let t = s.now.nanoseconds
+            if missReportLimit > 0 {
+                while missChecked < world.published.count, world.published[missChecked].time + missWindow <= t {
+                    Self.describeMisses(missChecked, s, world: world, sybils: sybilSet, limit: missReportLimit, into: &result.misses)
+                    missChecked += 1
+                }
+            }
             if !sampledEnd, attack != nil, t >= lastPublishAt {
                 sampledEnd = true
                 let sample = Self.attackerScores(s, world: world, sybils: sybilSet, pairs: meshPairs)
@@ -303,6 +319,42 @@ public struct GossipExperiment {
         result.traceHash = sim.traceHash
         result.csv = sim.metrics.csv()
         return result
+    }
+
+    /// Appends a description of every honest node that should have received message `index`
+    /// (up since before its publication) but has not, with its router's state now.
+    static func describeMisses(_ index: Int, _ sim: Simulation<GossipSimNode>, world: GossipSimWorld,
+                               sybils: Set<Int>, limit: Int, into out: inout [String]) {
+        let p = world.published[index]
+        guard let id = world.publishedIDs[index] else { return }
+        sim.withNodes { all in
+            for n in 0..<all.count where n != p.origin && !sybils.contains(n) && !world.hasDelivered(index, node: n) {
+                guard out.count < limit, world.startedAt[n] <= p.time, world.lastOfflineSample[n] < p.time,
+                      sim.isOnline(SimNodeID(index: n)) else { continue }
+                let r = all[n].router
+                let me = world.peerIDs[n]
+                let mesh = r.meshPeers(world.topic)
+                var meshHave = 0, meshMutual = 0, peersHave = 0
+                for q in mesh {
+                    guard let qn = world.node(of: q) else { continue }
+                    if world.hasDelivered(index, node: qn.index) || qn.index == p.origin { meshHave += 1 }
+                    if all[qn.index].router.meshPeers(world.topic).contains(me) { meshMutual += 1 }
+                }
+                let connected = r.connectedPeers
+                var connectedBack = 0
+                for q in connected {
+                    guard let qn = world.node(of: q) else { continue }
+                    if world.hasDelivered(index, node: qn.index) || qn.index == p.origin { peersHave += 1 }
+                    if all[qn.index].router.isConnected(me) { connectedBack += 1 }
+                }
+                let originConnected = r.isConnected(world.peerIDs[p.origin])
+                let drops = GossipDropReason.allCases.filter { r.drops[$0] > 0 }.map { "\($0)=\(r.drops[$0])" }.joined(separator: " ")
+                out.append("msg \(index) (origin \(p.origin), t=\(String(p.time / 1_000_000)) ms) node \(n): seen=\(r.hasSeen(id)) "
+                    + "peers=\(connected.count) (know me back \(connectedBack), have it \(peersHave), origin connected \(originConnected)) "
+                    + "topic peers=\(r.peers(in: world.topic).count) mesh=\(mesh.count) (mutual \(meshMutual), have it \(meshHave)) "
+                    + "drops: \(drops)")
+            }
+        }
     }
 
     /// How honest nodes see the Sybils now: over every honest→Sybil connection, or over

@@ -155,7 +155,8 @@ public struct GossipSimNode: SimNode {
         let i = world.registerPublication(origin: index, time: ctx.now.nanoseconds)
         var data = [UInt8](repeating: 0x5A, count: max(size, 4))
         for k in 0..<4 { data[k] = UInt8(truncatingIfNeeded: i >> (8 * (3 - k))) }
-        guard (try? router.publish(data, topic: world.topic, now: now(ctx), rng: &ctx.random)) != nil else { return nil }
+        guard let id = try? router.publish(data, topic: world.topic, now: now(ctx), rng: &ctx.random) else { return nil }
+        world.publishedIDs[i] = id
         flush(&ctx)
         return i
     }

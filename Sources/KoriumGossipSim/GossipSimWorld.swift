@@ -33,6 +33,8 @@ public final class GossipSimWorld {
     // Measurements.
     /// Publication time and origin of each experiment message.
     public private(set) var published: [(time: Int64, origin: Int)] = []
+    /// Router message ID of each experiment message (set when its publication succeeds).
+    public internal(set) var publishedIDs: [GossipMessageID?] = []
     private var deliveredBits: [[UInt64]] = []
     /// First deliveries per message (publisher excluded).
     public private(set) var deliveries: [Int] = []
@@ -85,6 +87,7 @@ public final class GossipSimWorld {
         published.append((time, origin))
         deliveredBits.append([UInt64](repeating: 0, count: (keys.count + 63) / 64))
         deliveries.append(0)
+        publishedIDs.append(nil)
         return published.count - 1
     }
 

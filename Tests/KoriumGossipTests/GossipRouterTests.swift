@@ -39,12 +39,13 @@ import Testing
     }
 
     /// P6: peers sharing an address are penalised by the square of the surplus over the
-    /// threshold (1), −10 per unit; Korium caps the penalty at 90 (never graylisted on
-    /// colocation alone), uncapped (cap 0) five colocated peers score −160 (graylisted).
+    /// threshold (1): by default −15 per unit and uncapped (four colocated peers score −135,
+    /// graylisted); with Korium's weight −10 and cap 90 colocation alone never graylists.
     @Test func ipColocationPenalty() {
-        var uncapped = GossipParameters()
-        uncapped.scoring?.maxIPColocationPenalty = 0
-        for (parameters, expected) in [(GossipParameters(), [0.0, -10, -40, -90, -90]), (uncapped, [0.0, -10, -40, -90, -160])] {
+        var korium = GossipParameters()
+        korium.scoring?.ipColocationFactorWeight = -10
+        korium.scoring?.maxIPColocationPenalty = 90
+        for (parameters, expected) in [(GossipParameters(), [0.0, -15, -60, -135, -240]), (korium, [0.0, -10, -40, -90, -90])] {
             var r = DefaultGossipRouter(key: testKey(1), parameters: parameters)
             let colocated = (0..<5).map { peerID(testKey(UInt8(10 + $0))) }
             let other = peerID(testKey(30))
@@ -56,7 +57,7 @@ import Testing
             #expect(r.score(of: other) == 0)
             // Leaving lowers everyone's count again.
             r.removePeer(colocated[4], now: .zero)
-            #expect(r.score(of: colocated[0]) == -90)
+            #expect(r.score(of: colocated[0]) == expected[3])
         }
     }
 
@@ -226,7 +227,13 @@ import Testing
     /// Property: random streams of messages and control from many peers never grow any table
     /// past its cap, and unsubscribed/garbage input is dropped with a reason.
     @Test func tablesStayBounded() throws {
-        var r = GossipRouter(key: testKey(1), verifier: AlwaysValid(), validator: AcceptAllValidator())
+        // Eight peers per address under Korium's capped P6 (−90): every peer scores below zero
+        // but above graylist, so the whole stream is processed (the default uncapped P6 would
+        // graylist them and the seen cache would never fill).
+        var parameters = GossipParameters()
+        parameters.scoring?.ipColocationFactorWeight = -10
+        parameters.scoring?.maxIPColocationPenalty = 90
+        var r = GossipRouter(key: testKey(1), parameters: parameters, verifier: AlwaysValid(), validator: AcceptAllValidator())
         var rng = TestRNG(3)
         try r.subscribe("t", now: .zero, rng: &rng)
         let peers = (0..<40).map { GossipPeerID(UInt64($0), 1, 2, 3) }
