@@ -258,7 +258,7 @@ public struct GossipExperiment {
                 result.attackerMedianScoreAtEnd = sample.median
                 result.attackerGraylistedAtEnd = sample.graylisted
             }
-            for i in 0..<nodes where !s.isOnline(SimNodeID(index: i)) { world.lastOfflineSample[i] = t }
+            for i in 0..<nodes where !s.isOnline(SimNodeID(index: i)) { world.recordOffline(i, at: t, period: 1_000_000_000) }
             if meshPairs == nil, attack == .covertFlash, t >= attackStartAt {
                 // Withheld deliveries are visible only to the honest nodes that had the Sybil in
                 // their mesh when the flash began: those links are the ones judged.
@@ -329,7 +329,7 @@ public struct GossipExperiment {
         guard let id = world.publishedIDs[index] else { return }
         sim.withNodes { all in
             for n in 0..<all.count where n != p.origin && !sybils.contains(n) && !world.hasDelivered(index, node: n) {
-                guard out.count < limit, world.startedAt[n] <= p.time, world.lastOfflineSample[n] < p.time,
+                guard out.count < limit, world.startedAt[n] <= p.time, !world.wasOffline(n, from: p.time, to: sim.now.nanoseconds),
                       sim.isOnline(SimNodeID(index: n)) else { continue }
                 let r = all[n].router
                 let me = world.peerIDs[n]

@@ -40,8 +40,8 @@ public final class GossipSimWorld {
     public private(set) var deliveries: [Int] = []
     /// Latest start (join) time per node.
     public var startedAt: [Int64]
-    /// Latest harness sample at which the node was offline (`.min` if never).
-    public var lastOfflineSample: [Int64]
+    /// Per node, the spans of harness samples at which it was offline (first, last sample).
+    public private(set) var offlineSpans: [[(first: Int64, last: Int64)]]
     /// Delivery latency, ns, over honest receivers.
     public var latency = SimHistogram()
     /// Total first deliveries to honest nodes.
@@ -75,7 +75,7 @@ public final class GossipSimWorld {
         behaviours = Array(repeating: .honest, count: nodeCount)
         addressOverride = Array(repeating: nil, count: nodeCount)
         startedAt = Array(repeating: .max, count: nodeCount)
-        lastOfflineSample = Array(repeating: .min, count: nodeCount)
+        offlineSpans = Array(repeating: [], count: nodeCount)
     }
 
     /// The simulator node of a peer ID.
@@ -107,15 +107,35 @@ public final class GossipSimWorld {
         deliveredBits[index][node >> 6] & (UInt64(1) << UInt64(node & 63)) != 0
     }
 
+    /// Records that the harness found `node` offline at `t` (samples `period` apart): extends
+    /// the node's current offline span or starts a new one.
+    public func recordOffline(_ node: Int, at t: Int64, period: Int64) {
+        if let last = offlineSpans[node].last, last.last >= t - period {
+            offlineSpans[node][offlineSpans[node].count - 1].last = t
+        } else {
+            offlineSpans[node].append((t, t))
+        }
+    }
+
+    /// Whether `node` was found offline at any sample in `from...to`.
+    public func wasOffline(_ node: Int, from: Int64, to: Int64) -> Bool {
+        offlineSpans[node].contains { $0.first <= to && $0.last >= from }
+    }
+
     /// Delivery ratio over honest nodes that were up (and subscribed) from each publication
     /// until `window` after it, for messages published at or before `latest`.
+    ///
+    /// Up means: started (or rejoined) at or before the publication, and not found offline at
+    /// any harness sample inside the window. (Until session 3 only the latest offline sample
+    /// was kept, so a node that left during the window and was still away at the end of the
+    /// run — its latest offline sample after the window — was counted as up.)
     public func deliveryRatio(window: SimDuration, latest: Int64) -> (delivered: Int, expected: Int) {
         var delivered = 0, expected = 0
         for (i, p) in published.enumerated() where p.time <= latest {
             let end = p.time + window.nanoseconds
             for n in 0..<keys.count where n != p.origin && behaviours[n].isHonest {
-                guard startedAt[n] <= p.time, lastOfflineSample[n] < p.time || lastOfflineSample[n] > end else { continue }
-                // Rejoined during the window: its new session started after publication.
+                // A rejoin during the window shows as a start after the publication.
+                guard startedAt[n] <= p.time, !wasOffline(n, from: p.time, to: end) else { continue }
                 expected += 1
                 if hasDelivered(i, node: n) { delivered += 1 }
             }

@@ -127,3 +127,29 @@ import Testing
         print("steady", r.drops.counts, r.duplicatesPerDelivery)
     }
 }
+
+@Suite struct GossipDeliveryDenominatorTests {
+    /// The delivery denominator counts a node for a message only if it was up from the
+    /// publication until the window's end. Regression: a node that left inside the window and
+    /// was still away at the end of the run used to be counted (only its latest offline sample,
+    /// after the window, was kept), so churn runs charged it every later message as a miss.
+    @Test func nodesAwayDuringTheWindowAreNotExpected() {
+        let world = GossipSimWorld(nodeCount: 4, seed: 1)
+        let second: Int64 = 1_000_000_000
+        for n in 0..<4 { world.startedAt[n] = 0 }
+        _ = world.registerPublication(origin: 0, time: 10 * second)
+        // Node 1 leaves at 20 s and never returns (samples every second until 100 s).
+        for t in stride(from: 20 * second, through: 100 * second, by: Int(second)) { world.recordOffline(1, at: t, period: second) }
+        // Node 2 was away at 5 s only and is back (restarted) at 6 s, before the publication.
+        world.recordOffline(2, at: 5 * second, period: second)
+        world.startedAt[2] = 6 * second
+        // Node 3 restarts inside the window: its new session began after the publication.
+        world.recordOffline(3, at: 30 * second, period: second)
+        world.startedAt[3] = 31 * second
+        let r = world.deliveryRatio(window: .seconds(60), latest: 10 * second)
+        #expect(r.expected == 1 && r.delivered == 0, "\(r)")   // node 2 only
+        #expect(world.wasOffline(1, from: 10 * second, to: 70 * second))
+        #expect(!world.wasOffline(2, from: 10 * second, to: 70 * second))
+        #expect(world.offlineSpans[1].count == 1)
+    }
+}
