@@ -136,18 +136,21 @@ public struct GossipTopicScoreParameters: Sendable, Equatable {
     ///   ~6 min half-life).
     /// - Why a withholder is pruned but not graylisted: the heartbeat prunes it as soon as its
     ///   score turns negative, so P3b records `deficit² ≈ (P1 + P2)/|w3|` (v1.1: "the rate
-    ///   deficit at the time of prune"), 0.2–0.3 for a peer 40–70 s in the mesh, and the sticky
-    ///   penalty is `|w3b|/|w3|·(P1 + P2)` ≈ −4. Graylisting that within 60 s takes a P3b weight
-    ///   ~30× heavier, and P3 cannot tell a withholder from an honest mesh peer that is
-    ///   structurally downstream of us (with the spec's millisecond near-first window its
-    ///   counter is 0 too): those are P3-pruned with the same deficit and would be graylisted
-    ///   as well. Measured in 300-node covert-flash runs (BENCHMARKS.md): full-deficit penalty
-    ///   20 → 0 % graylisted, 100 % delivery; 120 → 3 %, 97.5 %; 600 → 80 %, 93.4 %;
-    ///   2000 → 94 %, 90.8 %.
+    ///   deficit at the time of prune"), 0.15–0.3 of `threshold²` for a peer 40–70 s in the
+    ///   mesh, and the sticky penalty is `|w3b|/|w3|·(P1 + P2)` ≈ −4. An honest mesh peer that
+    ///   is structurally downstream of us (with the spec's millisecond near-first window its
+    ///   counter stays near 0) is pruned the moment P3 activates, with nearly the full
+    ///   deficit, so it records ≈ `threshold²` — several times what a withholder records. Any P3b weight that
+    ///   graylists withholders within 60 s therefore graylists such honest peers too.
+    ///   Measured at 300 nodes, R = 10/s (BENCHMARKS.md, session 3, full-deficit penalty →
+    ///   withholders graylisted at +60 s / delivery under the covert flash / delivery of the
+    ///   same network without an attack): 20 → 0 % / 100 % / 100 %; 120 → 4.6 % / 100 % /
+    ///   99.87 %; 600 → 89.6 % / 99.85 % / 99.69 %; 2000 → 96.8 % / 99.76 % / —.
     /// With `R = 1`, `D_hi = 12`: W = 120 s, δ = 0.9917, activation 360 s. With `R = 10`:
-    /// W = 12 s, δ = 0.917, activation 36 s (a withholder is caught ~34 s after it stops).
-    /// With `R = 20`: W = 10 s, δ = 0.9, activation 30 s. Threshold 1.25, cap 10, w3 = −2432,
-    /// w3b = −12.8 in every case.
+    /// W = 12 s, δ = 0.917, activation 36 s (a withholder is caught ~34 s after it stops);
+    /// threshold 1.25, cap 10, w3 = −2432, w3b = −12.8 whenever `W` is not clamped
+    /// (`R ≤ D_hi`). With `R = 20`, W is clamped to 10 s: δ = 0.9, activation 30 s, c∞ = 16.7,
+    /// threshold 2.08, cap 16.7, w3 = −875.5, w3b = −4.6 (full-deficit penalty 20 as before).
     public static func derived(expectedMessageRate rate: Double, meshDegree: Int,
                                fullDeficitPenalty: Double = 20) -> GossipTopicScoreParameters {
         var p = GossipTopicScoreParameters()
