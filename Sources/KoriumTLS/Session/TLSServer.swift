@@ -133,6 +133,7 @@ extension TLSSession {
         helloRetrySuite = suite
         sentClientHello = ch
         transcript = message
+        runningTranscriptHash.reset()
         replaceTranscriptWithMessageHash(suite.hash)
         let hrr = ServerHello(
             random: helloRetryRequestRandom, legacySessionIDEcho: ch.legacySessionID, cipherSuite: suite.rawValue,

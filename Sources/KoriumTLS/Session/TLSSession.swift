@@ -42,6 +42,8 @@ public struct TLSSession: Sendable {
     var output: [OutputItem] = []
     var events: [TLSEvent] = []
     var transcript: [UInt8] = []
+    /// The running hash of `transcript` (reset wherever the transcript is replaced).
+    var runningTranscriptHash = TranscriptHash()
     var keySchedule: KeySchedule?
     var handshakeSecrets: (client: [UInt8], server: [UInt8])?
     var exporterMasterSecret: [UInt8]?
@@ -231,7 +233,7 @@ public struct TLSSession: Sendable {
 
     // MARK: shared helpers
 
-    func transcriptHash(_ hash: TLSHashAlgorithm) -> [UInt8] { hash.hash(transcript) }
+    mutating func transcriptHash(_ hash: TLSHashAlgorithm) -> [UInt8] { runningTranscriptHash.digest(of: transcript, hash) }
 
     func makeX25519Key() -> X25519.PrivateKey {
         // Retry only on the (2^-252) chance of an invalid scalar from the injected source.
@@ -357,5 +359,6 @@ public struct TLSSession: Sendable {
     mutating func replaceTranscriptWithMessageHash(_ hash: TLSHashAlgorithm) {
         let digest = hash.hash(transcript)
         transcript = [HandshakeType.messageHash.rawValue, 0, 0, UInt8(digest.count)] + digest
+        runningTranscriptHash.reset()
     }
 }
