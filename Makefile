@@ -9,7 +9,7 @@ PIP_PACKAGES := cryptography==48.0.0 aioquic==1.7.2
 FUZZ_SMOKE_SECONDS ?= 5
 KORIUM := .build/debug/korium
 
-.PHONY: setup demo test build unit vectors fuzz-smoke fuzz bench ct-check sim-bench clean interop interop-korium interop-h3 interop-h3-netem interop-tshark interop-netem
+.PHONY: setup demo test build unit vectors fuzz-smoke fuzz bench ct-check sim-bench clean interop interop-korium interop-h3 interop-h3-netem interop-tshark interop-netem interop-netem-korium
 
 ## setup: install whatever a fresh Debian machine lacks (idempotent): the build's C libraries, the
 ## project .venv (cryptography, aioquic), and the interop peers (quinn-peer, ngtcp2, tshark, certs).
@@ -33,7 +33,7 @@ demo: build
 	$(KORIUM) demo --nodes 8
 
 ## test: the whole suite; ends with the Swift Testing summary line.
-test: build vectors fuzz-smoke interop-korium interop-h3 interop-tshark unit
+test: build vectors fuzz-smoke interop-korium interop-h3 interop-netem-korium interop-tshark unit
 
 vectors: build
 	$(KORIUM) vectors Vectors/
@@ -83,6 +83,10 @@ interop-tshark: build interop-peers
 ## interop-h3-netem: the ngtcp2 HTTP/3 transfers through netem-proxy with 5 % loss.
 interop-h3-netem: build interop-peers
 	NETEM="loss=5%" Tests/Interop/h3_ngtcp2.sh 10485760 $(KORIUM)
+
+## interop-netem-korium: every impaired-network case for every pair with korium on a side (part of make test, ~6 min).
+interop-netem-korium: build interop-peers
+	KORIUM=$(KORIUM) $(PY) Tests/Interop/netem_interop.py --peer korium --retry-known-flake --markdown .build/interop-netem-korium.md
 
 ## interop-netem: the impaired-network cases (netem-proxy) over every implementation pair (~10 min).
 interop-netem: build interop-peers

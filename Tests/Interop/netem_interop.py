@@ -250,6 +250,13 @@ def run_case(nc: NetemCase, client_impl: qi.Impl, server_impl: qi.Impl, proxy_bi
     return reason, elapsed, "\n".join(log_lines), stats
 
 
+def known_flake(nc: NetemCase, client: str, reason: str) -> bool:
+    """The one failure NETEM.md documents as ngtcp2's, not ours: under handshake corruption a
+    gtlsclient handshake now and then stalls until its idle timeout and it exits without a body
+    (seen with aioquic and ngtcp2 servers too). Only that signature earns a second run."""
+    return client == "ngtcp2" and nc.name == "handshakecorruption" and "no body" in reason
+
+
 def summary(stats: Counters) -> str:
     keys = ["lost", "corrupted", "blackholed", "queue_dropped"]
     parts = [f"{k}={stats.get('c2s_' + k, 0)}/{stats.get('s2c_' + k, 0)}" for k in keys
@@ -272,6 +279,8 @@ def main() -> int:
     ap.add_argument("--list", action="store_true", help="list the cases and exit")
     ap.add_argument("--smoke", action="store_true",
                     help="one case per pair (rotating through the cases, so each case runs somewhere): for make test")
+    ap.add_argument("--retry-known-flake", action="store_true",
+                    help="run a case once more if it fails with the documented gtlsclient stall (see NETEM.md)")
     a = ap.parse_args()
     if a.list:
         for c in CASES:
@@ -318,9 +327,16 @@ def main() -> int:
                     continue
                 reason, elapsed, output, stats = run_case(nc, impls[c], impls[s], proxy_bin, certs, work,
                                                           a.timeout, a.seed)
+                retried = False
+                if reason is not None and a.retry_known_flake and known_flake(nc, c, reason):
+                    print(f"RETRY {nc.name:20} {label:20} {elapsed:6.2f}s  known gtlsclient stall: {reason}", flush=True)
+                    print(output, flush=True)
+                    reason, elapsed, output, stats = run_case(nc, impls[c], impls[s], proxy_bin, certs, work,
+                                                              a.timeout, a.seed)
+                    retried = True
                 if reason is None:
                     passed += 1
-                    row[label] = "pass"
+                    row[label] = "pass (2nd run)" if retried else "pass"
                     print(f"PASS  {nc.name:20} {label:20} {elapsed:6.2f}s  {summary(stats)}", flush=True)
                 else:
                     failed += 1
