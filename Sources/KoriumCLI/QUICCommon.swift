@@ -18,6 +18,8 @@ struct QUICTLSOptions: ParsableArguments {
     @Option(help: "max_idle_timeout in milliseconds.") var idleTimeout: UInt64 = 30_000
     @Option(help: "Largest UDP payload sent (PMTU discovery's ceiling) and received (max_udp_payload_size): 1200...65527; default 1452 sent, 2048 received. Loopback carries 65527 (IPv6) / 65507 (IPv4).")
     var maxUDPPayload: Int?
+    @Flag(help: "UDP GRO on the endpoint's socket (the kernel coalesces equal-size datagrams into 64 KiB receive slots).")
+    var receiveOffload = false
     @Option(help: "Append TLS secrets to FILE (NSS key log format); default $SSLKEYLOGFILE.") var keylog: String?
     @Option(help: "Write a qlog (JSON-SEQ) trace into DIR: connection_client.sqlog / connection_server.sqlog (a server's connections share one file).") var qlog: String?
 
@@ -97,9 +99,10 @@ struct QUICTLSOptions: ParsableArguments {
         return try KeyLogFile.fromEnvironment()?.sink
     }
 
-    /// The endpoint's receive size: room for `--max-udp-payload`, never below the default.
+    /// The endpoint's receive side: room for `--max-udp-payload` (never below the default), GRO.
     func applyReceiveSize(to configuration: inout QUICEndpoint.Configuration) {
         if let maxUDPPayload { configuration.maxReceivedDatagramSize = Swift.max(QUICEndpoint.maxReceivedDatagramSize, maxUDPPayload) }
+        configuration.socket.receiveOffload = receiveOffload
     }
 
     /// A connection configuration with our identity, the peer verification, ALPNs and limits.

@@ -13,7 +13,8 @@ over 127.0.0.1 with the `perf` protocol, ChaCha20-Poly1305 only, pinned Ed25519 
 
 --korium-max-udp-payload N passes `--max-udp-payload N` to korium's server and client: the
 ceiling of its PMTU discovery and its receive size (default 1452 / 2048; loopback carries up to
-65527). The other implementations run with their own defaults.
+65527). The other implementations run with their own defaults. $KORIUM_EXTRA (split on
+spaces) adds further flags to both korium commands, e.g. KORIUM_EXTRA=--receive-offload.
 
 ngtcp2 (Debian's gtlsclient/gtlsserver through ngtcp2_peer.py) speaks only HTTP/3, so its row is
 measured differently, and the table says so: bulk = an HTTP/3 GET of a --bytes file that
@@ -59,7 +60,7 @@ def cpu_seconds(pid: int) -> float:
     return (int(rest[11]) + int(rest[12])) / CLK_TCK
 
 
-KORIUM_EXTRA: list[str] = []
+KORIUM_EXTRA: list[str] = os.environ.get("KORIUM_EXTRA", "").split()
 
 
 def alpn(impl) -> str:

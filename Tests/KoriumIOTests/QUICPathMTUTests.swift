@@ -8,7 +8,7 @@ import Testing
 /// probes are acknowledged and it moves to larger datagrams.
 @Suite struct QUICPathMTUTests {
     /// Echoes 2 MB with both sides allowed `maxUDPPayload` bytes; returns the client's stats.
-    static func echo(maxUDPPayload: Int?) async throws -> ConnectionStats {
+    static func echo(maxUDPPayload: Int?, receiveOffload: Bool = false) async throws -> ConnectionStats {
         let (clientConfig, serverConfig) = QUICEndpointTests.configs { client, server in
             if let maxUDPPayload {
                 client.maxUDPPayloadSize = maxUDPPayload
@@ -17,6 +17,8 @@ import Testing
         }
         var serverEndpointConfig = QUICEndpoint.Configuration(server: serverConfig)
         var clientEndpointConfig = QUICEndpoint.Configuration(client: clientConfig)
+        serverEndpointConfig.socket.receiveOffload = receiveOffload
+        clientEndpointConfig.socket.receiveOffload = receiveOffload
         if let maxUDPPayload {
             serverEndpointConfig.maxReceivedDatagramSize = maxUDPPayload
             clientEndpointConfig.maxReceivedDatagramSize = maxUDPPayload
@@ -54,5 +56,12 @@ import Testing
         let stats = try await Self.echo(maxUDPPayload: 16_000)
         #expect(stats.maxDatagramSize == 16_000)
         #expect(stats.largestDatagramReceived == 16_000)
+    }
+
+    /// GRO coalesces the peer's GSO runs into one receive slot; the driver sizes its slots for it.
+    @Test func receiveOffloadWithLargeDatagrams() async throws {
+        let stats = try await Self.echo(maxUDPPayload: nil, receiveOffload: true)
+        #expect(stats.maxDatagramSize == 1_452)
+        #expect(stats.largestDatagramReceived == 1_452)
     }
 }

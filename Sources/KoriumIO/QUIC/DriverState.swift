@@ -115,7 +115,10 @@ struct DriverState: @unchecked Sendable {
 
     init(configuration: QUICEndpoint.Configuration) {
         endpoint = Endpoint(configuration: configuration.endpoint)
-        receiveBatch = ReceiveBatch(maxMessages: configuration.receiveBatchSize, bufferSize: configuration.maxReceivedDatagramSize)
+        // With GRO the kernel may coalesce up to 64 KiB of equal-size datagrams into one slot.
+        let slotSize = configuration.socket.receiveOffload
+            ? max(configuration.maxReceivedDatagramSize, KoriumIO.maxGROBufferSize) : configuration.maxReceivedDatagramSize
+        receiveBatch = ReceiveBatch(maxMessages: configuration.receiveBatchSize, bufferSize: slotSize)
         sendBatch = SendBatch(maxDatagrams: 256, byteCapacity: 256 * 1_500, messagesPerCall: 64)
         scratch = [UInt8](repeating: 0, count: Self.scratchSize)
         acceptBacklog = configuration.acceptBacklog

@@ -19,7 +19,9 @@ public final class QUICEndpoint: Sendable {
         /// The template for ``QUICEndpoint/connect(to:serverName:alpn:identity:offeringVersionFirst:)``;
         /// nil for a server that never connects out.
         public var client: ConnectionConfiguration?
-        /// Socket options. GSO is on by default (used when the kernel supports it).
+        /// Socket options. GSO is on by default (used when the kernel supports it); GRO
+        /// (`receiveOffload`) is off: on loopback it cost more CPU than it saved (BENCHMARKS.md),
+        /// and it needs 64 KiB receive slots.
         public var socket: UDPSocket.Options
         /// Established server connections waiting for ``QUICEndpoint/accept()`` at most; more are
         /// closed with application error 0x2.
