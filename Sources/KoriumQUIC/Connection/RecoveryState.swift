@@ -1,6 +1,8 @@
 /// Loss detection with the congestion controller chosen at run time. `LossDetection` is
 /// generic over its controller (no existential on the hot path); exactly one of the two
 /// optionals is set and every call is forwarded in place through `&x!` (no copy of the tables).
+/// Reads test `reno != nil` rather than `reno?.x ?? cubic!.x`: the `??` autoclosure copied the
+/// whole optional detector (its arrays retained and released) on every read.
 struct RecoveryState: Sendable {
     var reno: LossDetection<NewReno>?
     var cubic: LossDetection<Cubic>?
@@ -13,26 +15,30 @@ struct RecoveryState: Sendable {
         }
     }
 
-    var rtt: RTTEstimator { reno?.rtt ?? cubic!.rtt }
-    var congestionWindow: Int { reno?.congestion.congestionWindow ?? cubic!.congestion.congestionWindow }
-    var bytesInFlight: Int { reno?.bytesInFlight ?? cubic!.bytesInFlight }
-    var sendableBytes: Int { reno?.sendableBytes ?? cubic!.sendableBytes }
+    var rtt: RTTEstimator { if reno != nil { return reno!.rtt }; return cubic!.rtt }
+    var congestionWindow: Int {
+        if reno != nil { return reno!.congestion.congestionWindow }; return cubic!.congestion.congestionWindow
+    }
+    var bytesInFlight: Int { if reno != nil { return reno!.bytesInFlight }; return cubic!.bytesInFlight }
+    var sendableBytes: Int { if reno != nil { return reno!.sendableBytes }; return cubic!.sendableBytes }
     var lossDetectionTimer: Instant? { reno != nil ? reno!.lossDetectionTimer : cubic!.lossDetectionTimer }
-    var ptoCount: Int { reno?.ptoCount ?? cubic!.ptoCount }
-    var hasAckElicitingInFlight: Bool { reno?.hasAckElicitingInFlight ?? cubic!.hasAckElicitingInFlight }
+    var ptoCount: Int { if reno != nil { return reno!.ptoCount }; return cubic!.ptoCount }
+    var hasAckElicitingInFlight: Bool {
+        if reno != nil { return reno!.hasAckElicitingInFlight }; return cubic!.hasAckElicitingInFlight
+    }
 
     /// RFC 9002 §6.2.1: the PTO period without backoff (application space adds max_ack_delay).
     var probeTimeout: Duration {
         let base = rtt.probeTimeoutBase
-        return base + (reno?.maxAckDelay ?? cubic!.maxAckDelay)
+        return base + (reno != nil ? reno!.maxAckDelay : cubic!.maxAckDelay)
     }
 
     func largestAcknowledged(space: PacketNumberSpace) -> UInt64? {
-        reno?.largestAcknowledged(space: space) ?? cubic?.largestAcknowledged(space: space)
+        if reno != nil { return reno!.largestAcknowledged(space: space) }; return cubic!.largestAcknowledged(space: space)
     }
 
     func outstandingCount(space: PacketNumberSpace) -> Int {
-        reno?.outstandingCount(space: space) ?? cubic!.outstandingCount(space: space)
+        if reno != nil { return reno!.outstandingCount(space: space) }; return cubic!.outstandingCount(space: space)
     }
 
     mutating func setMaxAckDelay(_ value: Duration) {
