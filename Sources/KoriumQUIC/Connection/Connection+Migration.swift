@@ -146,7 +146,7 @@ extension RecoveryState {
     /// RFC 9000 §9.4: fresh RTT estimate and congestion controller for a new path.
     mutating func resetForNewPath(maxDatagramSize: Int) {
         let constants = CongestionConstants(maxDatagramSize: maxDatagramSize)
-        if reno != nil {
+        if usesNewReno {
             reno!.resetForNewPath(congestion: NewReno(constants: constants))
         } else {
             cubic!.resetForNewPath(congestion: Cubic(constants: constants))

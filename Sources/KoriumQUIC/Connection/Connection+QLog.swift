@@ -93,5 +93,7 @@ extension Connection {
 
 extension RecoveryState {
     /// The controller's slow-start threshold (`Int.max` until the first congestion event).
-    var slowStartThreshold: Int { reno?.congestion.slowStartThreshold ?? cubic!.congestion.slowStartThreshold }
+    var slowStartThreshold: Int {
+        if usesNewReno { return reno!.congestion.slowStartThreshold }; return cubic!.congestion.slowStartThreshold
+    }
 }

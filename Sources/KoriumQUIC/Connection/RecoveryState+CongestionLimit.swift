@@ -1,7 +1,7 @@
 extension RecoveryState {
     /// Whether the application-limited flag is set (nothing was left to send while the window
     /// allowed more).
-    var isAppLimited: Bool { if reno != nil { return reno!.isAppLimited }; return cubic!.isAppLimited }
+    var isAppLimited: Bool { if usesNewReno { return reno!.isAppLimited }; return cubic!.isAppLimited }
 
     /// RFC 9002 §7.8: the congestion window should not grow while it is not fully used. An ACK
     /// counts toward growth only when at least half the window was in flight (as in slow start's
