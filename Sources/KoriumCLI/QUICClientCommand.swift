@@ -21,7 +21,7 @@ struct QUICClientCommand: AsyncParsableCommand {
     @Option(help: "hq-interop and h3: comma-separated paths, fetched at once.") var requests = "/1048576"
     @Flag(help: "Fail unless the server sent a Retry.") var retryExpected = false
     @Option(help: "Offer this version first (hex, e.g. 0x1a2a3a4a) to trigger Version Negotiation.") var versionFirst: String?
-    @Option(help: "Hash printed over the received bodies: sha256 or blake2b.") var output = "sha256"
+    @Option(help: "Hash printed over the received bodies: sha256, blake2b, or none (throughput benchmarks: hash=none).") var output = "sha256"
     @Option(help: "Give up after this many seconds.") var timeout: Double = 60
     @Option(help: "Sequential connections over one endpoint, each doing the whole fetch (handshake rate).")
     var connections = 1
@@ -42,7 +42,7 @@ struct QUICClientCommand: AsyncParsableCommand {
             throw ValidationError("choose how to verify the server: --ca, --pin or --insecure-any-ed25519")
         }
         guard alpn == "perf" || alpn == "hq-interop" || alpn == "h3" else { throw ValidationError("--alpn must be perf, hq-interop or h3") }
-        guard output == "sha256" || output == "blake2b" else { throw ValidationError("--output must be sha256 or blake2b") }
+        guard ["sha256", "blake2b", "none"].contains(output) else { throw ValidationError("--output must be sha256, blake2b or none") }
         guard streams >= 1 else { throw ValidationError("--streams must be positive") }
         guard connections >= 1 else { throw ValidationError("--connections must be positive") }
         guard concurrent >= 1 else { throw ValidationError("--concurrent must be positive") }
@@ -301,9 +301,15 @@ struct QUICClientCommand: AsyncParsableCommand {
     enum BodyHash {
         case sha256(SHA256)
         case blake2b(BLAKE2b)
+        /// `--output none`: bytes are counted, not hashed.
+        case none
 
         init(_ name: String) throws {
-            self = name == "blake2b" ? .blake2b(try BLAKE2b()) : .sha256(SHA256())
+            switch name {
+            case "blake2b": self = .blake2b(try BLAKE2b())
+            case "none": self = .none
+            default: self = .sha256(SHA256())
+            }
         }
 
         mutating func update(_ bytes: [UInt8]) {
@@ -314,6 +320,7 @@ struct QUICClientCommand: AsyncParsableCommand {
             switch self {
             case .sha256(var h): h.update(bytes); self = .sha256(h)
             case .blake2b(var h): h.update(bytes); self = .blake2b(h)
+            case .none: break
             }
         }
 
@@ -321,6 +328,7 @@ struct QUICClientCommand: AsyncParsableCommand {
             switch self {
             case .sha256(let h): return "sha256:" + QUICOutput.hex(h.finalize())
             case .blake2b(let h): return "blake2b:" + QUICOutput.hex(h.finalize())
+            case .none: return "none"
             }
         }
     }

@@ -9,12 +9,17 @@ over 127.0.0.1 with the `perf` protocol, ChaCha20-Poly1305 only, pinned Ed25519 
     request, reported as connections per second of wall time by the client.
 
   Tests/Interop/bench_peers.py [--bytes N] [--handshakes N] [--impls a,b] [--markdown FILE]
-                               [--korium-max-udp-payload N]
+                               [--korium-max-udp-payload N] [--no-hash]
 
 --korium-max-udp-payload N passes `--max-udp-payload N` to korium's server and client: the
 ceiling of its PMTU discovery and its receive size (default 1452 / 2048; loopback carries up to
 65527). The other implementations run with their own defaults. $KORIUM_EXTRA (split on
 spaces) adds further flags to both korium commands, e.g. KORIUM_EXTRA=--receive-offload.
+
+--no-hash runs the bulk transfer with `--output none` for the clients that have it (korium,
+quinn-peer): bytes are counted but not hashed, so the figure is the transport's, not the client's
+SHA-256 (libsodium's portable SHA-256 against ring's assembly one with SHA instructions). The
+rows of clients without the option say "hashed".
 
 ngtcp2 (Debian's gtlsclient/gtlsserver through ngtcp2_peer.py) speaks only HTTP/3, so its row is
 measured differently, and the table says so: bulk = an HTTP/3 GET of a --bytes file that
@@ -165,6 +170,7 @@ def main() -> int:
     ap.add_argument("--certs", default=str(HERE.parent.parent / ".build" / "interop-certs"))
     ap.add_argument("--markdown", help="append the table to this file")
     ap.add_argument("--korium-max-udp-payload", type=int, help="korium's --max-udp-payload (PMTU ceiling)")
+    ap.add_argument("--no-hash", action="store_true", help="bulk with --output none where the client has it")
     a = ap.parse_args()
     if a.korium_max_udp_payload:
         KORIUM_EXTRA.extend(["--max-udp-payload", str(a.korium_max_udp_payload)])
@@ -183,7 +189,9 @@ def main() -> int:
             rows.append(bench_ngtcp2(impl, certs, a.bytes, a.handshakes))
             print(f"{name}: {rows[-1]}", flush=True)
             continue
-        bulk, cpu, err = run(impl, certs, ["--bytes", str(a.bytes)])
+        help_text = subprocess.run(client_cmd(impl, certs, 0, ["--help"]), capture_output=True, text=True).stdout
+        no_hash = a.no_hash and "none" in help_text and "--output" in help_text
+        bulk, cpu, err = run(impl, certs, ["--bytes", str(a.bytes)] + (["--output", "none"] if no_hash else []))
         if bulk is None:
             mbps = cpu_gb = f"error: {err}"
         else:
@@ -191,7 +199,8 @@ def main() -> int:
             if "largest_datagram" in bulk:
                 mbps += f" ({bulk['largest_datagram']} B datagrams)"
             cpu_gb = f"{cpu / (int(bulk['bytes']) / 1e9):.1f}"
-        help_text = subprocess.run(client_cmd(impl, certs, 0, ["--help"]), capture_output=True, text=True).stdout
+            if a.no_hash and not no_hash:
+                mbps += " (hashed)"
         if "--connections" in help_text:
             hs, _, err = run(impl, certs, ["--bytes", "0", "--connections", str(a.handshakes)])
             hps = hs["handshakes_per_s"] if hs else f"error: {err}"

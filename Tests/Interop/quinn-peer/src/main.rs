@@ -31,7 +31,7 @@ const USAGE: &str = "usage:
                     (--ca PEM | --pin HEX | --insecure-any-ed25519) [--cert PEM --key PEM]
                     [--cipher chacha20|aes128|aes256] [--groups secp256r1,x25519] [--bytes N]
                     [--streams K] [--requests /a,/b] [--key-update] [--connections N]
-                    [--timeout S] [--max-streams N] [--keylog FILE]
+                    [--timeout S] [--max-streams N] [--keylog FILE] [--output sha256|none]
   --key-update: initiate one 1-RTT key update a third of the way into the transfer.
   --keylog -: the file named by SSLKEYLOGFILE.";
 
@@ -63,6 +63,8 @@ struct Options {
     max_connections: u64,
     timeout: u64,
     keylog: Option<String>,
+    /// `--output none`: no hash of the bodies (throughput benchmarks); `sha256` otherwise.
+    hash: bool,
 }
 
 fn fail(message: &str) -> ! {
@@ -115,6 +117,7 @@ fn parse_args() -> Options {
         max_connections: 0,
         timeout: 30,
         keylog: None,
+        hash: true,
     };
     if o.role != "server" && o.role != "client" {
         fail(USAGE);
@@ -159,6 +162,13 @@ fn parse_args() -> Options {
             "--max-connections" => o.max_connections = number(value()),
             "--timeout" => o.timeout = number(value()),
             "--keylog" => o.keylog = Some(value()),
+            "--output" => {
+                o.hash = match value().as_str() {
+                    "sha256" => true,
+                    "none" => false,
+                    _ => fail("--output must be sha256 or none"),
+                }
+            }
             _ => fail(&format!("unknown option {}\n{}", flag, USAGE)),
         }
         i += 1;
@@ -626,6 +636,7 @@ async fn fetch(
     keep: bool,
     key_update_at: Option<u64>,
     received_total: Arc<AtomicU64>,
+    hash: bool,
 ) -> Result<(Vec<u8>, digest::Digest, u64), String> {
     let (mut send, mut recv) = conn.open_bi().await.map_err(|e| format!("stream open: {}", e))?;
     send.write_all(&request).await.map_err(|e| format!("stream write: {}", e))?;
@@ -635,7 +646,9 @@ async fn fetch(
     let mut buf = vec![0u8; 64 * 1024];
     let mut bytes = 0u64;
     while let Some(n) = recv.read(&mut buf).await.map_err(|e| format!("stream read: {}", e))? {
-        ctx.update(&buf[..n]);
+        if hash {
+            ctx.update(&buf[..n]);
+        }
         if keep {
             kept.extend_from_slice(&buf[..n]);
         }
@@ -685,7 +698,7 @@ async fn one_connection(o: &Options, endpoint: &quinn::Endpoint, config: &quinn:
     let keep = streams > 1;
     let tasks: Vec<_> = requests
         .into_iter()
-        .map(|r| tokio::spawn(fetch(conn.clone(), r, keep, key_update_at, received.clone())))
+        .map(|r| tokio::spawn(fetch(conn.clone(), r, keep, key_update_at, received.clone(), o.hash)))
         .collect();
     // The hash is over the bodies concatenated in request order (README contract).
     let mut whole = digest::Context::new(&digest::SHA256);
@@ -701,7 +714,7 @@ async fn one_connection(o: &Options, endpoint: &quinn::Endpoint, config: &quinn:
     let setup_secs = start.elapsed().as_secs_f64();
     conn.close(quinn::VarInt::from_u32(0), b"done");
     let digest = if keep { whole.finish() } else { single.unwrap_or_else(|| whole.finish()) };
-    Ok(Outcome { handshake_ms, alpn, peer_key: peer_key_of(&conn), secs, setup_secs, bytes, streams, hash: hex(digest.as_ref()) })
+    Ok(Outcome { handshake_ms, alpn, peer_key: peer_key_of(&conn), secs, setup_secs, bytes, streams, hash: if o.hash { format!("sha256:{}", hex(digest.as_ref())) } else { "none".into() } })
 }
 
 async fn run_client(o: Options) -> i32 {
@@ -745,7 +758,7 @@ async fn run_client(o: Options) -> i32 {
     };
     let n = o.connections as f64;
     println!(
-        "RESULT ok streams={} bytes={} seconds={:.3} mbps={:.1} hash=sha256:{} connections={} handshake_ms={:.2} handshakes_per_s={:.1} impl=quinn",
+        "RESULT ok streams={} bytes={} seconds={:.3} mbps={:.1} hash={} connections={} handshake_ms={:.2} handshakes_per_s={:.1} impl=quinn",
         out.streams,
         bytes_sum,
         secs_sum,
