@@ -100,6 +100,16 @@ struct QUICCommandTests {
         #expect(result["hash"] == "sha256:" + (try Self.pythonHash("sha256", sizes: [1_000_000, 1_000_000])))
     }
 
+    /// `--output none` (throughput benchmarks): bytes counted, `hash=none`.
+    @Test func perfWithoutHashCountsBytes() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "build the korium product first")
+        let server = try Server(["--max-connections", "1"])
+        let run = try Self.client(["--port", "\(server.port)", "--pin", server.key, "--bytes", "300000", "--output", "none"])
+        #expect(run.status == 0)
+        let result = Self.fields(try #require(run.lines.last { $0.hasPrefix("RESULT ok ") }))
+        #expect(result["bytes"] == "300000" && result["hash"] == "none")
+    }
+
     @Test func hqWithRetryVersionNegotiationAndBlake2b() throws {
         try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "build the korium product first")
         let server = try Server(["--retry", "--max-connections", "1"])
