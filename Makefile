@@ -9,7 +9,7 @@ PIP_PACKAGES := cryptography==48.0.0 aioquic==1.7.2
 FUZZ_SMOKE_SECONDS ?= 5
 KORIUM := .build/debug/korium
 
-.PHONY: setup demo test build unit vectors fuzz-smoke fuzz bench ct-check sim-bench clean interop interop-korium interop-h3 interop-h3-netem interop-tshark interop-netem interop-netem-korium
+.PHONY: setup demo test build unit vectors fuzz-smoke fuzz bench ct-check sim-bench clean interop interop-korium interop-h3 interop-h3-netem interop-tshark interop-netem interop-netem-korium alloc-check idle-memory
 
 ## setup: install whatever a fresh Debian machine lacks (idempotent): the build's C libraries, the
 ## project .venv (cryptography, aioquic), and the interop peers (quinn-peer, ngtcp2, tshark, certs).
@@ -91,6 +91,17 @@ interop-netem-korium: build interop-peers
 ## interop-netem: the impaired-network cases (netem-proxy) over every implementation pair (~10 min).
 interop-netem: build interop-peers
 	KORIUM=$(KORIUM) $(PY) Tests/Interop/netem_interop.py --markdown .build/interop-netem.md
+
+## alloc-check: heap allocations per 1-RTT packet of quic-server and quic-client (heaptrack; release).
+alloc-check: setup
+	$(SWIFT) build -c release --product korium
+	KORIUM=.build/release/korium Tests/Interop/alloc_per_packet.sh
+	KORIUM=.build/release/korium TASK_EXECUTOR=global Tests/Interop/alloc_per_packet.sh
+
+## idle-memory: resident memory per idle established connection, 1,000 held for 10 s (release).
+idle-memory: setup
+	$(SWIFT) build -c release --product korium
+	KORIUM=.build/release/korium Tests/Interop/idle_memory.sh 1000 10
 
 ## interop: the whole case x peer matrix, unimpaired and impaired; tables in .build/interop-*.md.
 interop: interop-matrix interop-h3 interop-h3-netem interop-netem

@@ -3,7 +3,8 @@
 #                   quinn-peer (release, built offline with Debian's cargo), openssl test certificates.
 #   interop-matrix: Tests/Interop/quic_interop.py over every available implementation pair;
 #                   the case x pair table goes to .build/interop-matrix.md.
-#   bench-peers   : Tests/Interop/bench_peers.py (bulk MB/s and handshakes/s, release builds).
+#   bench-peers   : Tests/Interop/bench_peers.py (bulk MB/s and handshakes/s, release builds): every
+#                   implementation with hashing clients, then korium vs quinn transport-only (--no-hash).
 # Needs PY (the project venv's python) from the including Makefile. Idempotent: stamps/targets.
 
 INTEROP_APT_PACKAGES := cargo librust-quinn-dev librust-tokio-dev librust-rustls-dev \
@@ -40,4 +41,6 @@ interop-matrix: interop-peers
 	$(PY) Tests/Interop/quic_interop.py --markdown .build/interop-matrix.md
 
 bench-peers: interop-peers
-	$(PY) Tests/Interop/bench_peers.py --markdown .build/bench-peers.md
+	$(SWIFT) build -c release --product korium
+	KORIUM=.build/release/korium $(PY) Tests/Interop/bench_peers.py --markdown .build/bench-peers.md
+	KORIUM=.build/release/korium $(PY) Tests/Interop/bench_peers.py --impls korium,quinn --no-hash --korium-max-udp-payload 65507 --markdown .build/bench-peers.md
