@@ -45,6 +45,7 @@ from aioquic.tls import CipherSuite
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from peer_args import contract_parser
 
 GENERATED = bytes(range(256))
 CHUNK = 256 * 4096  # a multiple of 256 keeps every chunk aligned with the generated body
@@ -77,17 +78,7 @@ def parse_pin(value: str) -> bytes:
 
 
 def parse_args() -> argparse.Namespace:
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("role", choices=["server", "client"])
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=4433)
-    p.add_argument("--server-name", default="localhost")
-    p.add_argument("--alpn", action="append", default=[])
-    p.add_argument("--cert")
-    p.add_argument("--key")
-    p.add_argument("--ca")
-    p.add_argument("--pin")
-    p.add_argument("--insecure-any-ed25519", "--insecure", dest="insecure", action="store_true")
+    p = contract_parser(__doc__)
     p.add_argument("--cipher", choices=sorted(CIPHERS))
     p.add_argument("--retry", action="store_true")
     p.add_argument("--key-update", action="store_true",

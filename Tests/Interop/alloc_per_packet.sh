@@ -13,6 +13,7 @@
 # (e.g. EXTRA_ARGS="--max-udp-payload 1200" for 1200-byte datagrams).
 #
 # Prints one line per run and the per-packet figures. Needs heaptrack and heaptrack_print.
+. "$(dirname "$0")/listening_port.sh"
 set -eu
 KORIUM=${KORIUM:-.build/release/korium}
 SMALL=${1:-20000000}
@@ -31,13 +32,7 @@ run() {
     heaptrack -o "$OUT/srv-$tag" "$KORIUM" quic-server --port 0 --max-connections 1 --cipher chacha20 \
         --insecure-any-ed25519 --task-executor "$EXECUTOR" $EXTRA > "$OUT/srv-$tag.log" 2>&1 &
     server=$!
-    port=""
-    for _ in $(seq 1 200); do
-        port=$(sed -n 's/^LISTENING .*port=\([0-9]*\).*/\1/p' "$OUT/srv-$tag.log")
-        [ -n "$port" ] && break
-        sleep 0.1
-    done
-    [ -n "$port" ] || { echo "server did not start"; cat "$OUT/srv-$tag.log"; exit 1; }
+    port=$(listening_port "$OUT/srv-$tag.log" 200) || exit 1
     heaptrack -o "$OUT/cli-$tag" "$KORIUM" quic-client --port "$port" --insecure-any-ed25519 --bytes "$bytes" \
         --cipher chacha20 --task-executor "$EXECUTOR" $EXTRA > "$OUT/cli-$tag.log" 2>&1
     wait "$server"

@@ -6,6 +6,7 @@
 # holding minus VmRSS before the first connect, / N).
 #
 #   KORIUM=.build/release/korium Tests/Interop/idle_memory.sh [N [HOLD_SECONDS]]
+. "$(dirname "$0")/listening_port.sh"
 set -eu
 KORIUM=${KORIUM:-.build/release/korium}
 N=${1:-1000}
@@ -20,13 +21,7 @@ rss_kb() { sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$1/status"; }
     --task-executor "$EXECUTOR" > "$OUT/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
-port=""
-for _ in $(seq 1 100); do
-    port=$(sed -n 's/^LISTENING .*port=\([0-9]*\).*/\1/p' "$OUT/server.log")
-    [ -n "$port" ] && break
-    sleep 0.1
-done
-[ -n "$port" ] || { echo "server did not start"; cat "$OUT/server.log"; exit 1; }
+port=$(listening_port "$OUT/server.log" 100) || exit 1
 sleep 0.5
 server_before=$(rss_kb "$server")
 

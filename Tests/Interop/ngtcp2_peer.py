@@ -48,6 +48,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from peer_args import contract_parser
 
 GTLSCLIENT = os.environ.get("GTLSCLIENT", "gtlsclient")
 GTLSSERVER = os.environ.get("GTLSSERVER", "gtlsserver")
@@ -67,17 +68,7 @@ def fail(kind: str, message: str) -> int:
 
 
 def parse_args() -> argparse.Namespace:
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("role", choices=["server", "client"])
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=4433)
-    p.add_argument("--server-name", default="localhost")
-    p.add_argument("--alpn", action="append", default=[])
-    p.add_argument("--cert")
-    p.add_argument("--key")
-    p.add_argument("--ca")
-    p.add_argument("--pin")
-    p.add_argument("--insecure-any-ed25519", "--insecure", dest="insecure", action="store_true")
+    p = contract_parser(__doc__)
     p.add_argument("--cipher", action="append", default=[], choices=sorted(CIPHERS))
     p.add_argument("--retry", action="store_true", help="server: gtlsserver --validate-addr (Retry)")
     p.add_argument("--root")
