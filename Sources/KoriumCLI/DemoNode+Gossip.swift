@@ -56,6 +56,13 @@ extension DemoNode {
         })
         gossip.addPeer(peer, outbound: outbound, address: Self.colocationKey(c), now: GossipInstant(nanoseconds: now))
         flush()
+        await refreshRoundTrip(of: peer, on: c)
+    }
+
+    /// Gives the router QUIC's min RTT for `peer` (it widens the peer's P3 near-first window).
+    func refreshRoundTrip(of peer: GossipPeerID, on c: QUICConnection) async {
+        guard let stats = try? await c.stats(), stats.minimumRTT > .zero else { return }
+        gossip.setMinimumRoundTrip(stats.minimumRTT.nanoseconds, for: peer)
     }
 
     /// Reads a peer's gossip pipe until it ends; answers with our own pipe if we have none.
@@ -66,8 +73,13 @@ extension DemoNode {
         }
         if gossipOut[key] == nil { try? await openGossipPipe(to: key, on: c, outbound: false) }
         var decoder = DemoFrameDecoder(limit: GossipLimits.maxRPCSize)
+        var roundTripRefreshed = now
         do {
             while let chunk = try await stream.read() {
+                if now - roundTripRefreshed > DemoProtocol.roundTripRefreshNanos {
+                    roundTripRefreshed = now
+                    await refreshRoundTrip(of: key, on: c)
+                }
                 decoder.append(chunk)
                 while let frame = try decoder.next() {
                     let rpc = try GossipRPC(wireBytes: frame)

@@ -21,6 +21,8 @@ enum DemoProtocol {
     /// Encoded gossip RPCs queued per peer while its stream is flow-controlled; newer ones are
     /// dropped (and counted) beyond this.
     static let gossipQueueFrames = 512
+    /// How often a peer's QUIC min RTT is passed to the gossip router while its pipe is busy.
+    static let roundTripRefreshNanos: Int64 = 5_000_000_000
     /// Connections a node keeps (dialled + accepted); further accepted ones are closed.
     static let maxConnections = 1_024
     /// Delivered gossip message IDs a node remembers (the demo publishes far fewer).

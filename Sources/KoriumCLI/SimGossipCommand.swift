@@ -42,8 +42,11 @@ struct SimGossipCommand: ParsableCommand {
     @Option(help: "P3/P3b mesh-delivery scoring: on (derived from --rate) or off (Korium's weight 0).")
     var p3: String = "on"
 
-    @Option(help: "P3b penalty of a prune with a full P3 deficit, |w3b|·threshold² (default 20: pruned, not graylisted).")
-    var p3bPenalty: Double = 20
+    @Option(help: "P3b penalty of a prune with a full P3 deficit, |w3b|·threshold² (default: w3b = w3, so a withholder pruned by P3 is graylisted).")
+    var p3bPenalty: Double?
+
+    @Option(help: "Near-first deliveries for P3: rtt (within the peer's round trip of our forward, default) or window (the spec's 5 ms only).")
+    var nearFirst: String = "rtt"
 
     @Option(help: "P6 cap (0 = none, the uncapped v1.1 formula, default; Korium's MAX_P6_PENALTY is 90).")
     var p6Cap: Double = 0
@@ -69,7 +72,8 @@ struct SimGossipCommand: ParsableCommand {
         guard (0...0.9).contains(attackers) else { throw ValidationError("--attackers must be 0…0.9") }
         guard drain >= 1 else { throw ValidationError("--drain must be at least 1") }
         guard uplinkMbps >= 0 else { throw ValidationError("--uplink-mbps must not be negative") }
-        guard p3bPenalty >= 0, p6Cap >= 0 else { throw ValidationError("--p3b-penalty and --p6-cap must not be negative") }
+        guard ["rtt", "window"].contains(nearFirst) else { throw ValidationError("--near-first must be rtt or window") }
+        guard (p3bPenalty ?? 0) >= 0, p6Cap >= 0 else { throw ValidationError("--p3b-penalty and --p6-cap must not be negative") }
         guard p6Weight <= 0 else { throw ValidationError("--p6-weight must not be positive (v1.1: negative)") }
     }
 
@@ -96,6 +100,7 @@ struct SimGossipCommand: ParsableCommand {
         e.meshDeliveryScoring = p3 != "off"
         e.uplinkBitsPerSecond = Int64(uplinkMbps * 1e6)
         e.fullDeficitPenalty = p3bPenalty
+        e.nearFirstWithinRoundTrip = nearFirst == "rtt"
         e.colocationPenaltyCap = p6Cap
         e.colocationWeight = p6Weight
         e.missReportLimit = max(misses, 0)
@@ -120,7 +125,8 @@ struct SimGossipCommand: ParsableCommand {
         table.add("messages × size", "\(SimFormat.grouped(messages)) × \(size) B at \(SimFormat.fixed(rate, decimals: 1))/s")
         table.add("attack", e.attack.map { "\($0.rawValue) (\(SimFormat.percent(e.attack == .eclipse ? 0.3 : attackers, decimals: 0)) Sybils)" } ?? "none")
         table.add("loss / churn", "\(SimFormat.percent(e.loss, decimals: 1)) / \(SimFormat.fixed(common.churn, decimals: 1)) %/h")
-        table.add("P3/P3b", p3 == "off" ? "off" : "on, full-deficit prune \(SimFormat.fixed(-p3bPenalty, decimals: 0))")
+        let fullDeficit = e.parameters.scoring?.defaultTopic.map { $0.meshFailurePenaltyWeight * $0.meshMessageDeliveriesThreshold * $0.meshMessageDeliveriesThreshold } ?? 0
+        table.add("P3/P3b", p3 == "off" ? "off" : "on, full-deficit prune \(SimFormat.fixed(fullDeficit, decimals: 0)), near-first \(nearFirst)")
         table.add("P6 weight / cap", "\(SimFormat.fixed(p6Weight, decimals: 1)) / " + (p6Cap > 0 ? SimFormat.fixed(p6Cap, decimals: 0) : "none"))
         table.add("idontwant / uplink", "\(idontwant) / \(SimFormat.fixed(uplinkMbps, decimals: 0)) Mbit/s")
         table.add("delivered / expected", "\(SimFormat.grouped(r.delivered)) / \(SimFormat.grouped(r.expected))")

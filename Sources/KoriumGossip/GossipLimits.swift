@@ -69,6 +69,9 @@ public enum GossipLimits {
     public static let maxIDontWantPerPeer = 1_000
     /// How long an IDONTWANT is honoured (IDONTWANT_TTL).
     public static let idontwantTTLNanos: Int64 = 30_000_000_000
+    /// Longest round trip that widens a peer's near-first window (see
+    /// ``GossipTopicScoreParameters/nearFirstWithinRoundTrip``); a longer one counts as this.
+    public static let maxNearFirstRoundTripNanos: Int64 = 1_000_000_000
     /// IDONTWANT IDs accepted from one peer per heartbeat (v1.2 `max_idontwant_messages`);
     /// excess is ignored (the spec allows ignoring IDONTWANT) and counted.
     public static let maxIDontWantMessagesPerHeartbeat = 1_000

@@ -38,6 +38,7 @@ extension GossipRouter {
     /// Leaves `topic`: announces it and prunes every mesh peer with the unsubscribe backoff.
     public mutating func unsubscribe(_ topic: String, now: GossipInstant) {
         guard subscriptions.remove(topic) != nil else { return }
+        topicTraffic[topic] = nil
         for p in peers.keys { enqueue(GossipRPC(subscriptions: [GossipSubscription(subscribe: false, topic: topic)]), to: p) }
         let backoffNanos = parameters.unsubscribeBackoffNanos
         for p in mesh.removeValue(forKey: topic) ?? [] {
@@ -237,9 +238,13 @@ extension GossipRouter {
             // Near-first: arrived while the message is being validated (v1.1 §P₃).
             if !d.others.contains(peer), d.firstFrom != peer, d.others.count < 64 { d.others.append(peer) }
         case .valid:
-            if let sp = parameters.scoring, let tp = sp.parameters(for: topic),
-               now - d.validatedAt <= tp.meshMessageDeliveryWindowNanos, d.firstFrom != peer {
-                scoreNearFirst(peer, topic: topic)
+            if let sp = parameters.scoring, let tp = sp.parameters(for: topic), d.firstFrom != peer {
+                let elapsed = now - d.validatedAt
+                // Within the peer's round trip of our forward it cannot be an echo of our copy.
+                let roundTrip = tp.nearFirstWithinRoundTrip ? (peers[peer]?.minRoundTripNanos ?? 0) : 0
+                if elapsed <= tp.meshMessageDeliveryWindowNanos || elapsed < roundTrip {
+                    scoreNearFirst(peer, topic: topic)
+                }
             }
         case .invalid:
             scoreInvalid(peer, topic: topic)

@@ -5,6 +5,10 @@ extension GossipRouter {
             scores.values[i].decay(sp, now: now)
             scores.formIndex(after: &i)
         }
+        for topic in subscriptions {
+            guard let tp = sp.parameters(for: topic), let v = topicTraffic[topic] else { continue }
+            topicTraffic[topic] = PeerScore.decayed(v, tp.meshMessageDeliveriesDecay, sp.decayToZero)
+        }
     }
 
     /// P7: adds `amount` to the behavioural-penalty counter.
@@ -32,9 +36,11 @@ extension GossipRouter {
 
     /// Leaving the mesh; v1.1 §P₃b: an active deficit at prune time becomes sticky penalty.
     mutating func scorePrune(_ peer: GossipPeerID, topic: String, now: Int64) {
+        let traffic = topicTraffic[topic] ?? 0
         withTopic(peer, topic) { t, tp in
-            if t.meshMessageDeliveriesActive, t.meshMessageDeliveries < tp.meshMessageDeliveriesThreshold {
-                let deficit = tp.meshMessageDeliveriesThreshold - t.meshMessageDeliveries
+            let threshold = tp.meshMessageDeliveriesThreshold(topicTraffic: traffic)
+            if t.meshMessageDeliveriesActive, t.meshMessageDeliveries < threshold {
+                let deficit = threshold - t.meshMessageDeliveries
                 t.meshFailurePenalty += deficit * deficit
             }
             t.inMesh = false
@@ -42,8 +48,10 @@ extension GossipRouter {
         }
     }
 
-    /// P2 (first delivery) and P3 (mesh delivery) for the first forwarder of a valid message.
+    /// P2 (first delivery) and P3 (mesh delivery) for the first forwarder of a valid message,
+    /// and the topic's traffic counter.
     mutating func scoreFirstDelivery(_ peer: GossipPeerID, topic: String) {
+        if parameters.scoring != nil, subscriptions.contains(topic) { topicTraffic[topic, default: 0] += 1 }
         withTopic(peer, topic) { t, tp in
             t.firstMessageDeliveries = min(t.firstMessageDeliveries + 1, tp.firstMessageDeliveriesCap)
             if t.inMesh { t.meshMessageDeliveries = min(t.meshMessageDeliveries + 1, tp.meshMessageDeliveriesCap) }

@@ -49,6 +49,9 @@ public struct GossipRouter<Verifier: GossipSignatureVerifier, Validator: GossipV
     var nextSeqno: UInt64 = 0
     var heartbeatTicks = 0
     var lastDecay: Int64 = -(1 << 62)
+    /// Per subscribed topic, the valid messages received first, decayed like P3 (the traffic
+    /// that scales the P3 threshold, ``GossipTopicScoreParameters/meshMessageDeliveriesTrafficShare``).
+    var topicTraffic: [String: Double] = [:]
 
     var outbox: [GossipPeerID: GossipRPC] = [:]
     var outboxOrder: [GossipPeerID] = []
@@ -102,7 +105,16 @@ public struct GossipRouter<Verifier: GossipSignatureVerifier, Validator: GossipV
     /// `peer`'s score (0 without scoring or without a record).
     public func score(of peer: GossipPeerID) -> Double {
         guard let p = parameters.scoring, let s = scores[peer] else { return 0 }
-        return s.value(p, colocated: s.connected ? colocation[s.address, default: 0] : 0)
+        return s.value(p, colocated: s.connected ? colocation[s.address, default: 0] : 0, traffic: topicTraffic)
+    }
+
+    /// Tells the router the transport's minimum round-trip time to `peer` (QUIC's `min_rtt`),
+    /// which widens that peer's near-first window for P3
+    /// (``GossipTopicScoreParameters/nearFirstWithinRoundTrip``). Call it when the connection
+    /// opens and whenever the estimate falls; unknown peers are ignored.
+    public mutating func setMinimumRoundTrip(_ nanoseconds: Int64, for peer: GossipPeerID) {
+        guard let i = peers.index(forKey: peer) else { return }
+        peers.values[i].minRoundTripNanos = min(max(nanoseconds, 0), GossipLimits.maxNearFirstRoundTripNanos)
     }
 
     /// Sizes of every bounded table, for property tests and memory accounting.
@@ -114,7 +126,7 @@ public struct GossipRouter<Verifier: GossipSignatureVerifier, Validator: GossipV
                 "mcache": mcache.count, "mcacheBytes": mcache.bytes, "pendingValidations": pendingValidations.count,
                 "backoff": backoff.count, "scores": scores.count, "colocation": colocation.count,
                 "idontwant": idw, "promises": promises, "outbox": outboxMessages,
-                "events": events.count - eventsHead, "fanout": fanout.count]
+                "events": events.count - eventsHead, "fanout": fanout.count, "topicTraffic": topicTraffic.count]
     }
 
     // MARK: Connections

@@ -13,6 +13,8 @@ struct GossipPeerState {
     var idontwant = ExpiringIDSet(capacity: GossipLimits.maxIDontWantPerPeer, ttl: GossipLimits.idontwantTTLNanos)
     var promises: [GossipMessageID: Int64] = [:]
     var record: GossipPeerRecord?
+    /// The transport's minimum round-trip time to the peer, ns (0: unknown).
+    var minRoundTripNanos: Int64 = 0
 }
 
 /// What the router remembers of a message it has seen (seen-cache entry).

@@ -2,7 +2,7 @@
 ///
 /// Korium ships P3/P3b disabled (weight 0). Here they are enabled, with values derived from the
 /// topic's expected message rate as the v1.1 spec lays the parameters out (§P₃ and P₃b,
-/// §Parameter Decay), see ``GossipTopicScoreParameters/derived(expectedMessageRate:meshDegree:)``.
+/// §Parameter Decay), see ``GossipTopicScoreParameters/derived(expectedMessageRate:meshDegree:fullDeficitPenalty:)``.
 /// Korium caps P6 at 90 (weight −10); here P6 is the uncapped v1.1 formula with weight −15,
 /// see ``maxIPColocationPenalty`` and ``ipColocationFactorWeight``.
 public struct GossipScoreParameters: Sendable, Equatable {
@@ -103,6 +103,31 @@ public struct GossipTopicScoreParameters: Sendable, Equatable {
     public var meshMessageDeliveriesActivationNanos: Int64 = 0
     /// Time after a first delivery during which a mesh peer's copy counts as near-first, ns.
     public var meshMessageDeliveryWindowNanos: Int64 = 5_000_000
+    /// Whether a mesh peer's copy that arrives less than that peer's minimum round-trip time
+    /// after we validated (and forwarded) the message also counts as near-first.
+    ///
+    /// Such a copy cannot be an echo of ours: an echo needs our copy to reach the peer and its
+    /// copy to come back, at least one round trip. It is a copy the peer forwarded on receiving
+    /// it from someone else, while ours was in flight — what an honest peer that is not
+    /// downstream of us does. With only the millisecond window, a peer farther from the
+    /// publishers than we are never delivers "near-first", and P3 cannot tell it from a
+    /// withholder. The round trip comes from the transport
+    /// (``GossipRouter/setMinimumRoundTrip(_:for:)``), capped at
+    /// ``GossipLimits/maxNearFirstRoundTripNanos``; without one only the window applies.
+    public var nearFirstWithinRoundTrip = true
+    /// If above 0, the P3 threshold is at most this share of the topic's recent traffic (the
+    /// valid messages this router received first in the topic, counted with the P3 decay), so
+    /// a topic that goes quiet does not read as every mesh peer withholding. 0: the spec's
+    /// absolute threshold.
+    public var meshMessageDeliveriesTrafficShare = 0.0
+    /// The P3 threshold given the topic's recent traffic (see ``meshMessageDeliveriesTrafficShare``).
+    @inlinable
+    public func meshMessageDeliveriesThreshold(topicTraffic: Double) -> Double {
+        meshMessageDeliveriesTrafficShare > 0
+            ? min(meshMessageDeliveriesThreshold, meshMessageDeliveriesTrafficShare * topicTraffic)
+            : meshMessageDeliveriesThreshold
+    }
+
     /// P3b weight (negative; 0 disables P3b).
     public var meshFailurePenaltyWeight = 0.0
     /// P3b decay per interval.
@@ -123,38 +148,38 @@ public struct GossipTopicScoreParameters: Sendable, Equatable {
     ///   at most `D_hi` peers a peer's fair share of first deliveries is `ρ = R/D_hi` per second.
     /// - Decay window `W = 10·D_hi/R` s (at least 10 s): decay `δ = 1 − 1/W`, and a peer
     ///   delivering its fair share settles at `c∞ = ρ·W = 10`.
-    /// - Threshold `c∞/8 = 1.25` (an eighth of the fair share: honest peers that are often
-    ///   downstream of us, or reached by flood publishing, still clear it), cap `c∞ = 10` (so a
+    /// - Threshold `c∞/8 = 1.25` (an eighth of the fair share), cap `c∞ = 10` (so a
     ///   withholder's counter starts from at most 10 when it stops), activation `3·W` (95 % of
     ///   `c∞` after `3·W` of traffic).
+    /// - Near-first within the peer's round trip (``nearFirstWithinRoundTrip``): an honest mesh
+    ///   peer is credited for every message it received before our copy could reach it — all
+    ///   but the ones for which we are its fastest source, about `(D − 1)/D` of the topic's
+    ///   messages — so it settles at the cap, far above the threshold, however far from the
+    ///   publishers it is. A withholder settles at 0.
+    /// - Traffic share `1/(8·D_hi)` (``meshMessageDeliveriesTrafficShare``): at the expected
+    ///   rate the topic's own counter settles at `R·W = D_hi·c∞`, so the threshold is unchanged;
+    ///   below it the threshold shrinks with the traffic, and a quiet topic penalises no one.
     /// - P3 weight: a full deficit (`threshold²`) must outweigh the largest positive topic score
     ///   (P1 cap + P2 cap = 3700) so a withholding peer is pruned: `w3 = −3800/threshold² = −2432`.
-    /// - A peer is pruned once `|w3|·deficit² > P1 + P2`; after the activation time P1 ≥ 3·W·10,
-    ///   so a pruned withholder has a deficit of at least ~0.3 × threshold, reached about
-    ///   `2.8·W` after it stops forwarding.
-    /// - P3b weight: `w3b·threshold² = −fullDeficitPenalty` (default 20), i.e.
-    ///   `w3b = −20/threshold² = −12.8`: a prune with a full deficit leaves the peer below zero
-    ///   (not re-grafted while it decays) but above the gossip threshold. Decay 0.998 (sticky,
-    ///   ~6 min half-life).
-    /// - Why a withholder is pruned but not graylisted: the heartbeat prunes it as soon as its
-    ///   score turns negative, so P3b records `deficit² ≈ (P1 + P2)/|w3|` (v1.1: "the rate
-    ///   deficit at the time of prune"), 0.15–0.3 of `threshold²` for a peer 40–70 s in the
-    ///   mesh, and the sticky penalty is `|w3b|/|w3|·(P1 + P2)` ≈ −4. An honest mesh peer that
-    ///   is structurally downstream of us (with the spec's millisecond near-first window its
-    ///   counter stays near 0) is pruned the moment P3 activates, with nearly the full
-    ///   deficit, so it records ≈ `threshold²` — several times what a withholder records. Any P3b weight that
-    ///   graylists withholders within 60 s therefore graylists such honest peers too.
-    ///   Measured at 300 nodes, R = 10/s (BENCHMARKS.md, session 3, full-deficit penalty →
-    ///   withholders graylisted at +60 s / delivery under the covert flash / delivery of the
-    ///   same network without an attack): 20 → 0 % / 100 % / 100 %; 120 → 4.6 % / 100 % /
-    ///   99.87 %; 600 → 89.6 % / 99.85 % / 99.69 %; 2000 → 96.8 % / 99.76 % / —.
+    /// - P3b weight `w3b = w3` (``fullDeficitPenalty`` nil; a prune with a full deficit costs
+    ///   3800): the heartbeat prunes a peer as soon as `|w3|·deficit²` exceeds its P1 + P2, and
+    ///   P3b records that deficit², so the sticky penalty equals the positive score the peer
+    ///   had built; once out of the mesh P1 is gone and its score is ≈ −P1. P3 applies only after
+    ///   `3·W` in the mesh (P1 ≥ 300), so a pruned withholder is at most −300: graylisted. Decay
+    ///   0.998 (sticky, ~6 min half-life).
+    /// - Measured (BENCHMARKS.md, covert flash): withholders out of every mesh and graylisted
+    ///   30–40 s after they stop, honest delivery unchanged with and without the attack.
+    ///   With the spec's fixed window alone (``nearFirstWithinRoundTrip`` false) honest peers
+    ///   downstream of us look like withholders, and such a P3b weight graylists them too.
     /// With `R = 1`, `D_hi = 12`: W = 120 s, δ = 0.9917, activation 360 s. With `R = 10`:
-    /// W = 12 s, δ = 0.917, activation 36 s (a withholder is caught ~34 s after it stops);
-    /// threshold 1.25, cap 10, w3 = −2432, w3b = −12.8 whenever `W` is not clamped
-    /// (`R ≤ D_hi`). With `R = 20`, W is clamped to 10 s: δ = 0.9, activation 30 s, c∞ = 16.7,
-    /// threshold 2.08, cap 16.7, w3 = −875.5, w3b = −4.6 (full-deficit penalty 20 as before).
+    /// W = 12 s, δ = 0.917, activation 36 s; threshold 1.25, cap 10, w3 = w3b = −2432 whenever
+    /// `W` is not clamped (`R ≤ D_hi`). With `R = 20`, W is clamped to 10 s: δ = 0.9,
+    /// activation 30 s, c∞ = 16.7, threshold 2.08, cap 16.7, w3 = w3b = −875.5.
+    ///
+    /// - Parameter fullDeficitPenalty: `|w3b|·threshold²`, the P3b penalty of a prune with a
+    ///   full deficit; nil gives `w3b = w3`.
     public static func derived(expectedMessageRate rate: Double, meshDegree: Int,
-                               fullDeficitPenalty: Double = 20) -> GossipTopicScoreParameters {
+                               fullDeficitPenalty: Double? = nil) -> GossipTopicScoreParameters {
         var p = GossipTopicScoreParameters()
         let r = max(rate, 0.001)
         let degree = Double(max(meshDegree, 1))
@@ -165,10 +190,12 @@ public struct GossipTopicScoreParameters: Sendable, Equatable {
         p.meshMessageDeliveriesThreshold = steady / 8
         p.meshMessageDeliveriesCap = steady
         p.meshMessageDeliveriesActivationNanos = Int64(3 * window * 1e9)
+        p.meshMessageDeliveriesTrafficShare = 1 / (8 * degree)
         let t2 = p.meshMessageDeliveriesThreshold * p.meshMessageDeliveriesThreshold
-        p.meshMessageDeliveriesWeight = -(p.timeInMeshCap * p.timeInMeshWeight
-            + p.firstMessageDeliveriesCap * p.firstMessageDeliveriesWeight + 100) / t2
-        p.meshFailurePenaltyWeight = -abs(fullDeficitPenalty) / t2
+        let fullDeficit = p.timeInMeshCap * p.timeInMeshWeight
+            + p.firstMessageDeliveriesCap * p.firstMessageDeliveriesWeight + 100
+        p.meshMessageDeliveriesWeight = -fullDeficit / t2
+        p.meshFailurePenaltyWeight = -abs(fullDeficitPenalty ?? fullDeficit) / t2
         p.meshFailurePenaltyDecay = 0.998
         return p
     }

@@ -25,8 +25,9 @@ struct PeerScore {
     /// When a disconnected record is forgotten.
     var expiresAt: Int64 = .max
 
-    /// The score given the parameters and the number of connected peers sharing the address.
-    func value(_ p: GossipScoreParameters, colocated: Int) -> Double {
+    /// The score given the parameters, the number of connected peers sharing the address and
+    /// the router's recent traffic per topic (which scales the P3 threshold).
+    func value(_ p: GossipScoreParameters, colocated: Int, traffic: [String: Double]) -> Double {
         var topicSum = 0.0
         for (name, t) in topics {
             guard let tp = p.parameters(for: name) else { continue }
@@ -36,9 +37,12 @@ struct PeerScore {
                 s += p1 * tp.timeInMeshWeight
             }
             s += t.firstMessageDeliveries * tp.firstMessageDeliveriesWeight
-            if t.meshMessageDeliveriesActive, t.meshMessageDeliveries < tp.meshMessageDeliveriesThreshold {
-                let deficit = tp.meshMessageDeliveriesThreshold - t.meshMessageDeliveries
-                s += deficit * deficit * tp.meshMessageDeliveriesWeight
+            if t.meshMessageDeliveriesActive {
+                let threshold = tp.meshMessageDeliveriesThreshold(topicTraffic: traffic[name] ?? 0)
+                if t.meshMessageDeliveries < threshold {
+                    let deficit = threshold - t.meshMessageDeliveries
+                    s += deficit * deficit * tp.meshMessageDeliveriesWeight
+                }
             }
             s += t.meshFailurePenalty * tp.meshFailurePenaltyWeight
             s += t.invalidMessageDeliveries * t.invalidMessageDeliveries * tp.invalidMessageDeliveriesWeight

@@ -55,8 +55,12 @@ public struct GossipExperiment {
     /// Uplink capacity of every node (0: unlimited).
     public var uplinkBitsPerSecond: Int64 = 50_000_000
     /// P3b penalty of a prune with a full P3 deficit, `|w3b|·threshold²`
-    /// (``GossipTopicScoreParameters/derived(expectedMessageRate:meshDegree:fullDeficitPenalty:)``).
-    public var fullDeficitPenalty = 20.0
+    /// (``GossipTopicScoreParameters/derived(expectedMessageRate:meshDegree:fullDeficitPenalty:)``);
+    /// nil: the derived default, `w3b = w3`.
+    public var fullDeficitPenalty: Double?
+    /// Count a mesh peer's copy arriving within its round trip of our forward as near-first
+    /// (``GossipTopicScoreParameters/nearFirstWithinRoundTrip``); false: the spec's 5 ms window only.
+    public var nearFirstWithinRoundTrip = true
     /// P6 cap (0, the default: the uncapped v1.1 formula; Korium's MAX_P6_PENALTY is 90).
     public var colocationPenaltyCap = 0.0
     /// P6 weight (default −15, ``GossipScoreParameters/ipColocationFactorWeight``; Korium's is −10).
@@ -144,6 +148,7 @@ public struct GossipExperiment {
         params.scoring?.defaultTopic = meshDeliveryScoring
             ? .derived(expectedMessageRate: rate, meshDegree: params.dHigh, fullDeficitPenalty: fullDeficitPenalty)
             : GossipTopicScoreParameters()
+        params.scoring?.defaultTopic?.nearFirstWithinRoundTrip = nearFirstWithinRoundTrip
         params.scoring?.maxIPColocationPenalty = colocationPenaltyCap
         params.scoring?.ipColocationFactorWeight = colocationWeight
         return params

@@ -77,6 +77,8 @@ public struct GossipSimNode: SimNode {
         let address = world.addressOverride[n.index] ?? UInt64(ctx.topology.address(of: n).ipv4)
         if router.addPeer(peer, outbound: outbound, address: address, now: now(ctx)) {
             lastHeard[n] = ctx.now.nanoseconds
+            // The transport's min RTT: the path's base round trip (jitter and queueing only add).
+            router.setMinimumRoundTrip(ctx.topology.rtt(ctx.node, n).nanoseconds, for: peer)
         }
     }
 
