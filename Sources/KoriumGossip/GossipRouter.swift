@@ -115,6 +115,7 @@ public struct GossipRouter<Verifier: GossipSignatureVerifier, Validator: GossipV
     public mutating func setMinimumRoundTrip(_ nanoseconds: Int64, for peer: GossipPeerID) {
         guard let i = peers.index(forKey: peer) else { return }
         peers.values[i].minRoundTripNanos = min(max(nanoseconds, 0), GossipLimits.maxNearFirstRoundTripNanos)
+        if nanoseconds > 0 { scores[peer]?.roundTripKnown = true }
     }
 
     /// Sizes of every bounded table, for property tests and memory accounting.
@@ -144,6 +145,7 @@ public struct GossipRouter<Verifier: GossipSignatureVerifier, Validator: GossipV
         if scores[peer] == nil, scores.count >= GossipLimits.maxScoredPeers { evictOneScore() }
         var s = scores[peer] ?? PeerScore()
         s.connected = true
+        s.roundTripKnown = false   // a new connection: its transport reports its own round trip
         s.expiresAt = .max
         s.address = address
         scores[peer] = s

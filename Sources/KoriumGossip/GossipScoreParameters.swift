@@ -113,7 +113,8 @@ public struct GossipTopicScoreParameters: Sendable, Equatable {
     /// publishers than we are never delivers "near-first", and P3 cannot tell it from a
     /// withholder. The round trip comes from the transport
     /// (``GossipRouter/setMinimumRoundTrip(_:for:)``), capped at
-    /// ``GossipLimits/maxNearFirstRoundTripNanos``; without one only the window applies.
+    /// ``GossipLimits/maxNearFirstRoundTripNanos``; P3 does not activate for a peer until the
+    /// transport has reported one (false: the window alone, P3 activates regardless).
     public var nearFirstWithinRoundTrip = true
     /// If above 0, the P3 threshold is at most this share of the topic's recent traffic (the
     /// valid messages this router received first in the topic, counted with the P3 decay), so

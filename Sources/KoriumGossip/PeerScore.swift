@@ -22,6 +22,10 @@ struct PeerScore {
     var applicationScore = 0.0
     var address: UInt64 = 0
     var connected = true
+    /// Whether the transport reported a round trip (``GossipRouter/setMinimumRoundTrip(_:for:)``);
+    /// until then P3 does not activate in topics that credit near-first copies by round trip,
+    /// as the peer's honest copies could not be credited.
+    var roundTripKnown = false
     /// When a disconnected record is forgotten.
     var expiresAt: Int64 = .max
 
@@ -74,7 +78,9 @@ struct PeerScore {
                     t.invalidMessageDeliveries = Self.decayed(t.invalidMessageDeliveries, tp.invalidMessageDeliveriesDecay, p.decayToZero)
                     if t.inMesh {
                         t.meshTime = now - t.graftTime
-                        if t.meshTime > tp.meshMessageDeliveriesActivationNanos { t.meshMessageDeliveriesActive = true }
+                        if t.meshTime > tp.meshMessageDeliveriesActivationNanos, roundTripKnown || !tp.nearFirstWithinRoundTrip {
+                            t.meshMessageDeliveriesActive = true
+                        }
                     }
                     return t.isZero
                 }(&topics.values[i])

@@ -14,7 +14,7 @@ import Testing
         var seqno: UInt64 = 0
         let publisher = testKey(90)
 
-        init(_ topicParameters: GossipTopicScoreParameters) throws {
+        init(_ topicParameters: GossipTopicScoreParameters, roundTrips: Bool = true) throws {
             var parameters = GossipParameters()
             parameters.scoring?.defaultTopic = topicParameters
             router = DefaultGossipRouter(key: testKey(1), parameters: parameters)
@@ -22,7 +22,7 @@ import Testing
             try router.subscribe("t", now: .zero, rng: &rng)
             for (i, p) in peers.enumerated() {
                 router.addPeer(p, outbound: true, address: UInt64(i + 1), now: .zero)
-                router.setMinimumRoundTrip(100_000_000, for: p)
+                if roundTrips { router.setMinimumRoundTrip(100_000_000, for: p) }
                 router.handleRPC(GossipRPC(subscriptions: [GossipSubscription(subscribe: true, topic: "t")]),
                                  from: p, now: .zero, rng: &rng)
             }
@@ -84,6 +84,18 @@ import Testing
         let b = s.peers[1]
         #expect(!s.router.meshPeers("t").contains(b))
         #expect(s.router.score(of: b) < GossipParameters().scoring!.graylistThreshold)
+    }
+
+    /// Until the transport reports a peer's round trip its honest copies could not be credited,
+    /// so P3 does not activate for it: C keeps its place however little it delivers.
+    @Test func withoutARoundTripP3WaitsForOne() throws {
+        var s = try Setup(Self.parameters, roundTrips: false)
+        s.run(from: 1, seconds: 45, traffic: true)
+        #expect(s.router.meshPeers("t") == Set(s.peers))
+        #expect(s.router.score(of: s.peers[2]) > 0)
+        s.router.setMinimumRoundTrip(100_000_000, for: s.peers[2])
+        s.run(from: 46, seconds: 2, traffic: true)
+        #expect(!s.router.meshPeers("t").contains(s.peers[2]))
     }
 
     /// A topic that goes quiet: the threshold follows the topic's own traffic down, so mesh
