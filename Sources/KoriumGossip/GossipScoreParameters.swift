@@ -115,6 +115,9 @@ public struct GossipTopicScoreParameters: Sendable, Equatable {
     /// (``GossipRouter/setMinimumRoundTrip(_:for:)``), capped at
     /// ``GossipLimits/maxNearFirstRoundTripNanos``; P3 does not activate for a peer until the
     /// transport has reported one (false: the window alone, P3 activates regardless).
+    /// Limit: a peer that holds back its acknowledgements inflates the round trip the transport
+    /// measures, and could then have echoes of our copies credited; the cap bounds that, and
+    /// such a peer still relays every message back to us.
     public var nearFirstWithinRoundTrip = true
     /// If above 0, the P3 threshold is at most this share of the topic's recent traffic (the
     /// valid messages this router received first in the topic, counted with the P3 decay), so
