@@ -81,6 +81,33 @@ struct ConnectionLifecycleTests {
         }
     }
 
+    /// Without the drop it would wait at the head of the queue until a probe re-confirmed the
+    /// larger size — forever, with every later DATAGRAM behind it, if the path shrank for good.
+    @Test("a DATAGRAM queued before the path's size fell back is dropped at once, not held at the head of the queue")
+    func datagramAfterPMTUFallback() throws {
+        var pair = try ConnectionPair { client, server in
+            client.maxUDPPayloadSize = 3_000
+            server.maxUDPPayloadSize = 3_000
+            server.transportParameters.maxDatagramFrameSize = 65_535
+        }
+        try pair.establish()
+        // Probes ride on application data: a few small datagrams let the search converge
+        // (on the pair's 1,500-byte link).
+        for _ in 0..<10 {
+            try [UInt8]([0]).withUnsafeBytes { try pair.client.sendDatagram($0) }
+            try pair.run(for: .milliseconds(100))
+        }
+        try #require(pair.client.stats.maxDatagramSize >= 1_470)
+        try [UInt8](repeating: 7, count: 1_400).withUnsafeBytes { try pair.client.sendDatagram($0) }
+        pair.client.pmtu.resetForNewPath()   // as a black hole or a new path would
+        try [UInt8]([1, 2]).withUnsafeBytes { try pair.client.sendDatagram($0) }
+        try pair.run(for: .seconds(1))
+        #expect(pair.serverEvents.contains(.datagramReceived([1, 2])))
+        #expect(!pair.serverEvents.contains { if case .datagramReceived(let d) = $0 { d.count == 1_400 } else { false } })
+        #expect(pair.client.stats.datagramsDropped == 1)
+        #expect(pair.client.outgoingDatagrams.isEmpty)
+    }
+
     @Test("DATAGRAM to a peer without max_datagram_frame_size is refused locally")
     func datagramUnsupported() throws {
         var pair = try ConnectionPair { _, server in server.transportParameters.maxDatagramFrameSize = nil }

@@ -9,12 +9,20 @@ extension Connection {
     public mutating func sendDatagram(_ bytes: UnsafeRawBufferPointer) throws(DatagramError) {
         guard !isClosed else { throw .connectionClosed }
         guard isHandshakeComplete, let maximum = peerParameters?.maxDatagramFrameSize else { throw .unsupportedByPeer }
-        // Frame = type (1) + length varint + data; it must fit the peer's limit and a packet.
-        let frameSize = 1 + (bytes.count < 64 ? 1 : (bytes.count < 16_384 ? 2 : 4)) + bytes.count
-        guard UInt64(frameSize) <= maximum, frameSize <= pmtu.current - 64 else { throw .tooLarge }
+        let frameSize = Self.datagramFrameSize(bytes.count)
+        guard UInt64(frameSize) <= maximum, datagramFitsPath(frameSize: frameSize) else { throw .tooLarge }
         guard outgoingDatagrams.count < config.maxQueuedDatagrams else { throw .queueFull }
         outgoingDatagrams.append(Array(bytes))
     }
+
+    /// DATAGRAM frame size: type (1) + length varint + data.
+    static func datagramFrameSize(_ dataCount: Int) -> Int {
+        1 + (dataCount < 64 ? 1 : (dataCount < 16_384 ? 2 : 4)) + dataCount
+    }
+
+    /// Whether a DATAGRAM frame fits a 1-RTT packet at the path's current datagram size
+    /// (64 bytes left for the short header, packet number, AEAD tag and an ACK).
+    func datagramFitsPath(frameSize: Int) -> Bool { frameSize <= pmtu.current - 64 }
 
     /// Starts a 1-RTT key update (RFC 9001 §6.1). Returns false when not allowed yet: before the
     /// handshake is confirmed, or before the peer acknowledged a packet of the current phase.

@@ -310,6 +310,14 @@ extension Connection {
         }
         wrote = writeStreamFrames(into: &writer, now: now) || wrote
         while let datagram = outgoingDatagrams.first {
+            // Queued while the path took larger datagrams; PMTU has fallen back since (a black
+            // hole or a new path), so it can never be sent: drop it (RFC 9221 §5: unreliable)
+            // rather than leave it blocking the queue.
+            guard datagramFitsPath(frameSize: Self.datagramFrameSize(datagram.count)) else {
+                _ = outgoingDatagrams.popFirst()
+                statsStorage.datagramsDropped += 1
+                continue
+            }
             let fits: Bool = datagram.withUnsafeBytes { raw in put(.datagram(raw), .unreliable, &writer, &spaces[2].sent) }
             guard fits else { break }
             _ = outgoingDatagrams.popFirst()

@@ -20,6 +20,8 @@ public struct ConnectionStats: Sendable, Hashable {
     public var congestionWindow: Int = 0
     /// Bytes in flight.
     public var bytesInFlight: Int = 0
+    /// Queued DATAGRAM frames dropped unsent because the path's datagram size fell below them.
+    public var datagramsDropped: UInt64 = 0
     /// The path's current maximum datagram size (UDP payload bytes; PMTU discovery, RFC 9000 §14.3).
     public var maxDatagramSize: Int = 1200
     /// The largest UDP payload received (what the peer's PMTU discovery reached, probes included).
