@@ -169,6 +169,20 @@ enum GeneratedBody {
     }
 }
 
+/// Files the hq and HTTP/3 servers serve from `--root`.
+enum ServedFile {
+    /// The contents of the regular file at `components` under `root`; nil without a root, for a
+    /// missing file, a directory or an unreadable file. Callers refuse `..` components first.
+    static func contents(root: String?, components: [Substring]) -> [UInt8]? {
+        guard let root else { return nil }
+        let file = (root as NSString).appendingPathComponent(components.joined(separator: "/"))
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory), !isDirectory.boolValue,
+              let data = FileManager.default.contents(atPath: file) else { return nil }
+        return [UInt8](data)
+    }
+}
+
 /// `--task-executor` of `quic-server` / `quic-client`: where the application tasks that read and
 /// write streams run.
 enum QUICTaskPlacement: String, ExpressibleByArgument, Sendable {

@@ -146,17 +146,11 @@ enum HTTP3Serving {
                 try driver.update { try $0.sendResponse(HTTP3Response(status: 404), on: id) }
                 return 0
             }
-            if let root {
-                let file = (root as NSString).appendingPathComponent(components.joined(separator: "/"))
-                var isDirectory: ObjCBool = false
-                if FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory), !isDirectory.boolValue,
-                   let data = FileManager.default.contents(atPath: file) {
-                    let body = [UInt8](data)
-                    try driver.update {
-                        try $0.sendResponse(HTTP3Response(status: 200, fields: [HTTPField("content-length", String(body.count))]), on: id, body: body)
-                    }
-                    return UInt64(body.count)
+            if let body = ServedFile.contents(root: root, components: components) {
+                try driver.update {
+                    try $0.sendResponse(HTTP3Response(status: 200, fields: [HTTPField("content-length", String(body.count))]), on: id, body: body)
                 }
+                return UInt64(body.count)
             }
             guard components.count == 1, let count = UInt64(components[0]) else {
                 try driver.update { try $0.sendResponse(HTTP3Response(status: 404), on: id) }

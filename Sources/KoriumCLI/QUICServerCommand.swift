@@ -138,14 +138,9 @@ struct QUICServerCommand: AsyncParsableCommand {
             try await stream.reset(code: hqRefusedCode)
             return 0
         }
-        if let root {
-            let file = (root as NSString).appendingPathComponent(components.joined(separator: "/"))
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory), !isDirectory.boolValue,
-               let data = FileManager.default.contents(atPath: file) {
-                try await stream.write([UInt8](data), finish: true)
-                return UInt64(data.count)
-            }
+        if let body = ServedFile.contents(root: root, components: components) {
+            try await stream.write(body, finish: true)
+            return UInt64(body.count)
         }
         if components.count == 1, let count = UInt64(components[0]) {
             return try await GeneratedBody.send(count, on: stream)
