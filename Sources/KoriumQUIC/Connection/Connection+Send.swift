@@ -146,19 +146,8 @@ extension Connection {
         let packetNumber = spaces[s].nextPacketNumber
         let spaceID = spaces[s].id
         let pnLength = PacketNumber.encodedLength(of: packetNumber, largestAcknowledged: recovery.largestAcknowledged(space: spaceID))
-        let layout: PacketLayout
-        do {
-            if s == 2 {
-                layout = try PacketHeaderWriter.writeShortHeader(
-                    destination: cids.currentRemote, keyPhase: oneRTT!.keyPhase, packetNumber: packetNumber,
-                    packetNumberLength: pnLength, into: &writer)
-            } else {
-                layout = try writeLongHeader(type: s == 0 ? .initial : .handshake, packetNumber: packetNumber,
-                                             packetNumberLength: pnLength, into: &writer)
-            }
-        } catch {
-            return nil
-        }
+        guard let layout = try? writePacketHeader(space: s, packetNumber: packetNumber, packetNumberLength: pnLength,
+                                                   into: &writer) else { return nil }
         spaces[s].sent.beginPacket(packetNumber)
         let payloadStart = writer.bytesWritten
         var elicits = false
@@ -254,6 +243,18 @@ extension Connection {
             return nil
         }
         return size
+    }
+
+    /// The header of a packet in space `s`: a short header for 1-RTT (2), else a long one.
+    func writePacketHeader(space s: Int, packetNumber: UInt64, packetNumberLength: Int,
+                           into writer: inout ByteWriter) throws(WireError) -> PacketLayout {
+        if s == 2 {
+            return try PacketHeaderWriter.writeShortHeader(
+                destination: cids.currentRemote, keyPhase: oneRTT!.keyPhase, packetNumber: packetNumber,
+                packetNumberLength: packetNumberLength, into: &writer)
+        }
+        return try writeLongHeader(type: s == 0 ? .initial : .handshake, packetNumber: packetNumber,
+                                   packetNumberLength: packetNumberLength, into: &writer)
     }
 
     /// An Initial or Handshake header with our connection IDs (and, client Initial, the token).

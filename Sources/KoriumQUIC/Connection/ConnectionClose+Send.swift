@@ -46,15 +46,7 @@ extension Connection {
         let code = close.isApplication && s != 2 ? TransportErrorCode.applicationError.rawValue : close.code
         let reason = close.isApplication && s != 2 ? [] : Array(close.reason.prefix(Swift.max(0, writer.remainingCapacity - 96)))
         do {
-            let layout: PacketLayout
-            if s == 2 {
-                layout = try PacketHeaderWriter.writeShortHeader(
-                    destination: cids.currentRemote, keyPhase: oneRTT!.keyPhase, packetNumber: packetNumber,
-                    packetNumberLength: pnLength, into: &writer)
-            } else {
-                layout = try writeLongHeader(type: s == 0 ? .initial : .handshake, packetNumber: packetNumber,
-                                             packetNumberLength: pnLength, into: &writer)
-            }
+            let layout = try writePacketHeader(space: s, packetNumber: packetNumber, packetNumberLength: pnLength, into: &writer)
             let payloadStart = writer.bytesWritten
             let closeWritten: Result<Void, WireError> = reason.withUnsafeBytes { raw in
                 do throws(WireError) {
