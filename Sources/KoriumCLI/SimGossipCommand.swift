@@ -45,6 +45,9 @@ struct SimGossipCommand: ParsableCommand {
     @Option(help: "P3b penalty of a prune with a full P3 deficit, |w3b|·threshold² (default: w3b = w3, so a withholder pruned by P3 is graylisted).")
     var p3bPenalty: Double?
 
+    @Option(help: "P3b penalty of a prune with a full P3 deficit for a peer that kept sending copies too late for P3 (slow, not withholding).")
+    var p3bLatePenalty: Double = 20
+
     @Option(help: "Near-first deliveries for P3: rtt (within the peer's round trip of our forward, default) or window (the spec's 5 ms only).")
     var nearFirst: String = "rtt"
 
@@ -73,7 +76,7 @@ struct SimGossipCommand: ParsableCommand {
         guard drain >= 1 else { throw ValidationError("--drain must be at least 1") }
         guard uplinkMbps >= 0 else { throw ValidationError("--uplink-mbps must not be negative") }
         guard ["rtt", "window"].contains(nearFirst) else { throw ValidationError("--near-first must be rtt or window") }
-        guard (p3bPenalty ?? 0) >= 0, p6Cap >= 0 else { throw ValidationError("--p3b-penalty and --p6-cap must not be negative") }
+        guard (p3bPenalty ?? 0) >= 0, p3bLatePenalty >= 0, p6Cap >= 0 else { throw ValidationError("--p3b-penalty, --p3b-late-penalty and --p6-cap must not be negative") }
         guard p6Weight <= 0 else { throw ValidationError("--p6-weight must not be positive (v1.1: negative)") }
     }
 
@@ -100,6 +103,7 @@ struct SimGossipCommand: ParsableCommand {
         e.meshDeliveryScoring = p3 != "off"
         e.uplinkBitsPerSecond = Int64(uplinkMbps * 1e6)
         e.fullDeficitPenalty = p3bPenalty
+        e.lateFullDeficitPenalty = p3bLatePenalty
         e.nearFirstWithinRoundTrip = nearFirst == "rtt"
         e.colocationPenaltyCap = p6Cap
         e.colocationWeight = p6Weight
@@ -126,7 +130,7 @@ struct SimGossipCommand: ParsableCommand {
         table.add("attack", e.attack.map { "\($0.rawValue) (\(SimFormat.percent(e.attack == .eclipse ? 0.3 : attackers, decimals: 0)) Sybils)" } ?? "none")
         table.add("loss / churn", "\(SimFormat.percent(e.loss, decimals: 1)) / \(SimFormat.fixed(common.churn, decimals: 1)) %/h")
         let fullDeficit = e.parameters.scoring?.defaultTopic.map { $0.meshFailurePenaltyWeight * $0.meshMessageDeliveriesThreshold * $0.meshMessageDeliveriesThreshold } ?? 0
-        table.add("P3/P3b", p3 == "off" ? "off" : "on, full-deficit prune \(SimFormat.fixed(fullDeficit, decimals: 0)), near-first \(nearFirst)")
+        table.add("P3/P3b", p3 == "off" ? "off" : "on, full-deficit prune \(SimFormat.fixed(fullDeficit, decimals: 0)) (late copies \(SimFormat.fixed(-min(p3bLatePenalty, -fullDeficit), decimals: 0))), near-first \(nearFirst)")
         table.add("P6 weight / cap", "\(SimFormat.fixed(p6Weight, decimals: 1)) / " + (p6Cap > 0 ? SimFormat.fixed(p6Cap, decimals: 0) : "none"))
         table.add("idontwant / uplink", "\(idontwant) / \(SimFormat.fixed(uplinkMbps, decimals: 0)) Mbit/s")
         table.add("delivered / expected", "\(SimFormat.grouped(r.delivered)) / \(SimFormat.grouped(r.expected))")

@@ -244,6 +244,8 @@ extension GossipRouter {
                 let roundTrip = tp.nearFirstWithinRoundTrip ? (peers[peer]?.minRoundTripNanos ?? 0) : 0
                 if elapsed <= tp.meshMessageDeliveryWindowNanos || elapsed < roundTrip {
                     scoreNearFirst(peer, topic: topic)
+                } else {
+                    scoreLateCopy(peer, topic: topic)
                 }
             }
         case .invalid:

@@ -41,7 +41,13 @@ extension GossipRouter {
             let threshold = tp.meshMessageDeliveriesThreshold(topicTraffic: traffic)
             if t.meshMessageDeliveriesActive, t.meshMessageDeliveries < threshold {
                 let deficit = threshold - t.meshMessageDeliveries
-                t.meshFailurePenalty += deficit * deficit
+                // A peer that kept sending copies, too late for P3, is slow (or echoing), not
+                // withholding: its P3b is scaled down (GossipTopicScoreParameters.meshFailureLateFactor).
+                if t.meshLateCopies < threshold {
+                    t.meshFailurePenalty += deficit * deficit
+                } else {
+                    t.meshLateFailurePenalty += deficit * deficit
+                }
             }
             t.inMesh = false
             t.meshMessageDeliveriesActive = false
@@ -62,6 +68,13 @@ extension GossipRouter {
     mutating func scoreNearFirst(_ peer: GossipPeerID, topic: String) {
         withTopic(peer, topic) { t, tp in
             if t.inMesh { t.meshMessageDeliveries = min(t.meshMessageDeliveries + 1, tp.meshMessageDeliveriesCap) }
+        }
+    }
+
+    /// A copy from a mesh peer too late to count for P3 (see `PeerScore.Topic.meshLateCopies`).
+    mutating func scoreLateCopy(_ peer: GossipPeerID, topic: String) {
+        withTopic(peer, topic) { t, tp in
+            if t.inMesh { t.meshLateCopies = min(t.meshLateCopies + 1, tp.meshMessageDeliveriesCap) }
         }
     }
 

@@ -134,6 +134,11 @@ public struct GossipTopicScoreParameters: Sendable, Equatable {
 
     /// P3b weight (negative; 0 disables P3b).
     public var meshFailurePenaltyWeight = 0.0
+    /// Factor on P3b for a peer pruned with a deficit that kept sending copies too late to be
+    /// credited by P3 (at least the P3 threshold of them, decayed like P3): slow — a congested
+    /// uplink, a long queue — or echoing ours back. A peer that sent (almost) nothing, a
+    /// withholder, takes the full weight. 1: no distinction (the spec).
+    public var meshFailureLateFactor = 1.0
     /// P3b decay per interval.
     public var meshFailurePenaltyDecay = 0.998
     /// P4 weight (DEFAULT_P4_WEIGHT).
@@ -171,6 +176,11 @@ public struct GossipTopicScoreParameters: Sendable, Equatable {
     ///   had built; once out of the mesh P1 is gone and its score is ≈ −P1. P3 applies only after
     ///   `3·W` in the mesh (P1 ≥ 300), so a pruned withholder is at most −300: graylisted. Decay
     ///   0.998 (sticky, ~6 min half-life).
+    /// - Late copies (``meshFailureLateFactor``): a peer pruned with a deficit that still sent
+    ///   copies, too late for P3 (a congested uplink delays an honest peer's forwards beyond the
+    ///   round trip), records P3b scaled to a full-deficit penalty of `lateFullDeficitPenalty`
+    ///   (20): out of the mesh, below zero, not graylisted. Only a peer that sent (almost)
+    ///   nothing — a withholder — takes `w3b`.
     /// - Measured (BENCHMARKS.md, covert flash): withholders out of every mesh and graylisted
     ///   30–40 s after they stop, honest delivery unchanged with and without the attack.
     ///   With the spec's fixed window alone (``nearFirstWithinRoundTrip`` false) honest peers
@@ -180,10 +190,14 @@ public struct GossipTopicScoreParameters: Sendable, Equatable {
     /// `W` is not clamped (`R ≤ D_hi`). With `R = 20`, W is clamped to 10 s: δ = 0.9,
     /// activation 30 s, c∞ = 16.7, threshold 2.08, cap 16.7, w3 = w3b = −875.5.
     ///
-    /// - Parameter fullDeficitPenalty: `|w3b|·threshold²`, the P3b penalty of a prune with a
-    ///   full deficit; nil gives `w3b = w3`.
+    /// - Parameters:
+    ///   - fullDeficitPenalty: `|w3b|·threshold²`, the P3b penalty of a prune with a full
+    ///     deficit; nil gives `w3b = w3`.
+    ///   - lateFullDeficitPenalty: the same for a peer that kept sending late copies (at most
+    ///     `fullDeficitPenalty`).
     public static func derived(expectedMessageRate rate: Double, meshDegree: Int,
-                               fullDeficitPenalty: Double? = nil) -> GossipTopicScoreParameters {
+                               fullDeficitPenalty: Double? = nil,
+                               lateFullDeficitPenalty: Double = 20) -> GossipTopicScoreParameters {
         var p = GossipTopicScoreParameters()
         let r = max(rate, 0.001)
         let degree = Double(max(meshDegree, 1))
@@ -199,7 +213,9 @@ public struct GossipTopicScoreParameters: Sendable, Equatable {
         let fullDeficit = p.timeInMeshCap * p.timeInMeshWeight
             + p.firstMessageDeliveriesCap * p.firstMessageDeliveriesWeight + 100
         p.meshMessageDeliveriesWeight = -fullDeficit / t2
-        p.meshFailurePenaltyWeight = -abs(fullDeficitPenalty ?? fullDeficit) / t2
+        let full = abs(fullDeficitPenalty ?? fullDeficit)
+        p.meshFailurePenaltyWeight = -full / t2
+        p.meshFailureLateFactor = full > 0 ? min(abs(lateFullDeficitPenalty) / full, 1) : 1
         p.meshFailurePenaltyDecay = 0.998
         return p
     }

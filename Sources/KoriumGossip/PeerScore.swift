@@ -8,12 +8,18 @@ struct PeerScore {
         var firstMessageDeliveries = 0.0
         var meshMessageDeliveries = 0.0
         var meshMessageDeliveriesActive = false
+        /// Copies the peer sent while in our mesh too late for P3, decayed and capped like P3:
+        /// tells a peer that is slow from one that sends nothing.
+        var meshLateCopies = 0.0
         var meshFailurePenalty = 0.0
+        /// P3b deficits of prunes of a peer that kept sending late copies (weighted by
+        /// `meshFailureLateFactor`; a separate counter so a small weight does not round it to zero).
+        var meshLateFailurePenalty = 0.0
         var invalidMessageDeliveries = 0.0
 
         var isZero: Bool {
-            !inMesh && firstMessageDeliveries == 0 && meshMessageDeliveries == 0
-                && meshFailurePenalty == 0 && invalidMessageDeliveries == 0
+            !inMesh && firstMessageDeliveries == 0 && meshMessageDeliveries == 0 && meshLateCopies == 0
+                && meshFailurePenalty == 0 && meshLateFailurePenalty == 0 && invalidMessageDeliveries == 0
         }
     }
 
@@ -48,7 +54,7 @@ struct PeerScore {
                     s += deficit * deficit * tp.meshMessageDeliveriesWeight
                 }
             }
-            s += t.meshFailurePenalty * tp.meshFailurePenaltyWeight
+            s += (t.meshFailurePenalty + t.meshLateFailurePenalty * tp.meshFailureLateFactor) * tp.meshFailurePenaltyWeight
             s += t.invalidMessageDeliveries * t.invalidMessageDeliveries * tp.invalidMessageDeliveriesWeight
             topicSum += s * tp.topicWeight
         }
@@ -74,7 +80,9 @@ struct PeerScore {
                 let zero: Bool = { (t: inout Topic) in
                     t.firstMessageDeliveries = Self.decayed(t.firstMessageDeliveries, tp.firstMessageDeliveriesDecay, p.decayToZero)
                     t.meshMessageDeliveries = Self.decayed(t.meshMessageDeliveries, tp.meshMessageDeliveriesDecay, p.decayToZero)
+                    t.meshLateCopies = Self.decayed(t.meshLateCopies, tp.meshMessageDeliveriesDecay, p.decayToZero)
                     t.meshFailurePenalty = Self.decayed(t.meshFailurePenalty, tp.meshFailurePenaltyDecay, p.decayToZero)
+                    t.meshLateFailurePenalty = Self.decayed(t.meshLateFailurePenalty, tp.meshFailurePenaltyDecay, p.decayToZero)
                     t.invalidMessageDeliveries = Self.decayed(t.invalidMessageDeliveries, tp.invalidMessageDeliveriesDecay, p.decayToZero)
                     if t.inMesh {
                         t.meshTime = now - t.graftTime

@@ -58,6 +58,8 @@ public struct GossipExperiment {
     /// (``GossipTopicScoreParameters/derived(expectedMessageRate:meshDegree:fullDeficitPenalty:)``);
     /// nil: the derived default, `w3b = w3`.
     public var fullDeficitPenalty: Double?
+    /// The same for a peer that kept sending copies too late for P3 (slow, not withholding).
+    public var lateFullDeficitPenalty = 20.0
     /// Count a mesh peer's copy arriving within its round trip of our forward as near-first
     /// (``GossipTopicScoreParameters/nearFirstWithinRoundTrip``); false: the spec's 5 ms window only.
     public var nearFirstWithinRoundTrip = true
@@ -146,7 +148,8 @@ public struct GossipExperiment {
         var params = GossipParameters()
         if !idontwant { params.idontwantThreshold = nil }
         params.scoring?.defaultTopic = meshDeliveryScoring
-            ? .derived(expectedMessageRate: rate, meshDegree: params.dHigh, fullDeficitPenalty: fullDeficitPenalty)
+            ? .derived(expectedMessageRate: rate, meshDegree: params.dHigh, fullDeficitPenalty: fullDeficitPenalty,
+                       lateFullDeficitPenalty: lateFullDeficitPenalty)
             : GossipTopicScoreParameters()
         params.scoring?.defaultTopic?.nearFirstWithinRoundTrip = nearFirstWithinRoundTrip
         params.scoring?.maxIPColocationPenalty = colocationPenaltyCap
