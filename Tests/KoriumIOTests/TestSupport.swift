@@ -1,4 +1,5 @@
 import Glibc
+import Synchronization
 @testable import KoriumIO
 
 /// Waits up to `milliseconds` for `fd` to become readable.
@@ -36,17 +37,32 @@ func payload(_ index: Int, size: Int) -> [UInt8] {
 struct TimedOut: Error {}
 
 /// Runs `body`, failing with `TimedOut` after `seconds`: a guard against hangs, not a
-/// performance bound, so the default leaves room for a machine loaded many times over.
+/// performance bound, so the default leaves room for a machine loaded many times over. `body`
+/// runs in a task of its own that is cancelled, not awaited, at the deadline: a body suspended
+/// where cancellation cannot reach it (a continuation that a job the loop never runs would
+/// resume) fails the test instead of hanging the run.
 func withTimeout<R: Sendable>(seconds: Int = 30, _ body: @escaping @Sendable () async throws -> R) async throws -> R {
-    try await withThrowingTaskGroup(of: R?.self) { group in
-        group.addTask { try await body() }
-        group.addTask {
-            try await Task.sleep(for: .seconds(seconds))
-            return nil
-        }
-        defer { group.cancelAll() }
-        guard let first = try await group.next(), let value = first else { throw TimedOut() }
-        return value
+    let outcome = FirstOutcome<R>()
+    var tasks: [Task<Void, Never>] = []
+    defer { for task in tasks { task.cancel() } }
+    return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<R, any Error>) in
+        outcome.continuation.withLock { $0 = continuation }
+        tasks.append(Task {
+            do { outcome.resume(with: .success(try await body())) } catch { outcome.resume(with: .failure(error)) }
+        })
+        tasks.append(Task {
+            guard (try? await Task.sleep(for: .seconds(seconds))) != nil else { return }  // cancelled: body finished
+            outcome.resume(with: .failure(TimedOut()))
+        })
+    }
+}
+
+/// The continuation of `withTimeout`, resumed by whichever of the body and the deadline comes first.
+final class FirstOutcome<R: Sendable>: Sendable {
+    let continuation = Mutex<CheckedContinuation<R, any Error>?>(nil)
+
+    func resume(with result: Result<R, any Error>) {
+        continuation.withLock { $0.take() }?.resume(with: result)
     }
 }
 
