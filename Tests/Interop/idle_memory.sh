@@ -17,6 +17,7 @@ mkdir -p "$OUT"
 
 rss_kb() { sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$1/status"; }
 
+: > "$OUT/server.log"  # no earlier run's LISTENING line for listening_port (listening_port.sh)
 "$KORIUM" quic-server --port 0 --cipher chacha20 --insecure-any-ed25519 --idle-timeout 120000 --accept-backlog "$N" \
     --task-executor "$EXECUTOR" > "$OUT/server.log" 2>&1 &
 server=$!
