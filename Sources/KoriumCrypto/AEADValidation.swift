@@ -13,3 +13,16 @@ func validateAEADArguments(
         throw .messageTooLong(maximum: maximumMessageCount, actual: messageCount)
     }
 }
+
+extension AEADCipher {
+    /// ``validateAEADArguments(messageCount:maximumMessageCount:tagCount:expectedTagCount:nonceCount:expectedNonceCount:)``
+    /// against this cipher's tag and nonce sizes.
+    @inline(__always)
+    static func validateArguments(
+        message: UnsafeRawBufferPointer, maximumMessageCount: Int, tag: UnsafeRawBufferPointer, nonce: UnsafeRawBufferPointer
+    ) throws(CryptoError) {
+        try validateAEADArguments(
+            messageCount: message.count, maximumMessageCount: maximumMessageCount, tagCount: tag.count,
+            expectedTagCount: tagByteCount, nonceCount: nonce.count, expectedNonceCount: nonceByteCount)
+    }
+}

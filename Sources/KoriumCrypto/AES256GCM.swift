@@ -45,10 +45,8 @@ public struct AES256GCM: AEADCipher {
         _ message: UnsafeMutableRawBufferPointer, tag: UnsafeMutableRawBufferPointer,
         nonce: UnsafeRawBufferPointer, aad: UnsafeRawBufferPointer
     ) throws(CryptoError) {
-        try validateAEADArguments(
-            messageCount: message.count, maximumMessageCount: Self.maximumMessageByteCount,
-            tagCount: tag.count, expectedTagCount: Self.tagByteCount,
-            nonceCount: nonce.count, expectedNonceCount: Self.nonceByteCount)
+        try Self.validateArguments(message: UnsafeRawBufferPointer(message), maximumMessageCount: Self.maximumMessageByteCount,
+                                   tag: UnsafeRawBufferPointer(tag), nonce: nonce)
         withNonNullMutableBase(message) { m in
             withNonNullBase(aad) { ad in
                 _ = crypto_aead_aes256gcm_encrypt_detached_afternm(
@@ -65,10 +63,8 @@ public struct AES256GCM: AEADCipher {
         _ message: UnsafeMutableRawBufferPointer, tag: UnsafeRawBufferPointer,
         nonce: UnsafeRawBufferPointer, aad: UnsafeRawBufferPointer
     ) throws(CryptoError) {
-        try validateAEADArguments(
-            messageCount: message.count, maximumMessageCount: Self.maximumMessageByteCount,
-            tagCount: tag.count, expectedTagCount: Self.tagByteCount,
-            nonceCount: nonce.count, expectedNonceCount: Self.nonceByteCount)
+        try Self.validateArguments(message: UnsafeRawBufferPointer(message), maximumMessageCount: Self.maximumMessageByteCount,
+                                   tag: UnsafeRawBufferPointer(tag), nonce: nonce)
         let result = withNonNullMutableBase(message) { m in
             withNonNullBase(aad) { ad in
                 crypto_aead_aes256gcm_decrypt_detached_afternm(

@@ -31,10 +31,8 @@ public struct ChaCha20Poly1305: AEADCipher {
         _ message: UnsafeMutableRawBufferPointer, tag: UnsafeMutableRawBufferPointer,
         nonce: UnsafeRawBufferPointer, aad: UnsafeRawBufferPointer
     ) throws(CryptoError) {
-        try validateAEADArguments(
-            messageCount: message.count, maximumMessageCount: Self.maximumMessageByteCount,
-            tagCount: tag.count, expectedTagCount: Self.tagByteCount,
-            nonceCount: nonce.count, expectedNonceCount: Self.nonceByteCount)
+        try Self.validateArguments(message: UnsafeRawBufferPointer(message), maximumMessageCount: Self.maximumMessageByteCount,
+                                   tag: UnsafeRawBufferPointer(tag), nonce: nonce)
         key.withUnsafeBytes { keyBytes in
             withNonNullMutableBase(message) { m in
                 withNonNullBase(aad) { ad in
@@ -54,10 +52,8 @@ public struct ChaCha20Poly1305: AEADCipher {
         _ message: UnsafeMutableRawBufferPointer, tag: UnsafeRawBufferPointer,
         nonce: UnsafeRawBufferPointer, aad: UnsafeRawBufferPointer
     ) throws(CryptoError) {
-        try validateAEADArguments(
-            messageCount: message.count, maximumMessageCount: Self.maximumMessageByteCount,
-            tagCount: tag.count, expectedTagCount: Self.tagByteCount,
-            nonceCount: nonce.count, expectedNonceCount: Self.nonceByteCount)
+        try Self.validateArguments(message: UnsafeRawBufferPointer(message), maximumMessageCount: Self.maximumMessageByteCount,
+                                   tag: UnsafeRawBufferPointer(tag), nonce: nonce)
         let result = key.withUnsafeBytes { keyBytes in
             withNonNullMutableBase(message) { m in
                 withNonNullBase(aad) { ad in
