@@ -22,6 +22,7 @@ extension GossipRouter {
             drops.add(.tooManyTopics); throw .tooManyTopics
         }
         subscriptions.insert(topic)
+        topicTraffic[topic] = 0
         if topicPeers[topic] == nil { topicPeers[topic] = [] }
         for p in peers.keys { enqueue(GossipRPC(subscriptions: [GossipSubscription(subscribe: true, topic: topic)]), to: p) }
         var chosen = fanout.removeValue(forKey: topic) ?? []

@@ -5,9 +5,12 @@ extension GossipRouter {
             scores.values[i].decay(sp, now: now)
             scores.formIndex(after: &i)
         }
-        for topic in subscriptions {
-            guard let tp = sp.parameters(for: topic), let v = topicTraffic[topic] else { continue }
-            topicTraffic[topic] = PeerScore.decayed(v, tp.meshMessageDeliveriesDecay, sp.decayToZero)
+        var t = topicTraffic.startIndex
+        while t != topicTraffic.endIndex {
+            if let tp = sp.parameters(for: topicTraffic.keys[t]) {
+                topicTraffic.values[t] = PeerScore.decayed(topicTraffic.values[t], tp.meshMessageDeliveriesDecay, sp.decayToZero)
+            }
+            topicTraffic.formIndex(after: &t)
         }
     }
 
@@ -57,7 +60,8 @@ extension GossipRouter {
     /// P2 (first delivery) and P3 (mesh delivery) for the first forwarder of a valid message,
     /// and the topic's traffic counter.
     mutating func scoreFirstDelivery(_ peer: GossipPeerID, topic: String) {
-        if parameters.scoring != nil, subscriptions.contains(topic) { topicTraffic[topic, default: 0] += 1 }
+        // Only subscribed topics have an entry (set on subscribe): one lookup, no insertion.
+        if let i = topicTraffic.index(forKey: topic) { topicTraffic.values[i] += 1 }
         withTopic(peer, topic) { t, tp in
             t.firstMessageDeliveries = min(t.firstMessageDeliveries + 1, tp.firstMessageDeliveriesCap)
             if t.inMesh { t.meshMessageDeliveries = min(t.meshMessageDeliveries + 1, tp.meshMessageDeliveriesCap) }
