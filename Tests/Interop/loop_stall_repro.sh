@@ -34,6 +34,16 @@ evidence() {
     } > "$file" 2>&1
 }
 
+# Waits until process $1 exits or LIMIT seconds pass; true if it exited.
+exited_within_limit() {
+    waited=0
+    while kill -0 "$1" 2>/dev/null && [ "$waited" -lt $((LIMIT * 10)) ]; do
+        sleep 0.1
+        waited=$((waited + 1))
+    done
+    ! kill -0 "$1" 2>/dev/null
+}
+
 stalls=0
 failures=0
 i=0
@@ -56,12 +66,7 @@ while [ "$i" -lt "$RUNS" ]; do
     "$KORIUM" quic-client --port "$port" --insecure-any-ed25519 --bytes "$BYTES" --output none \
         --task-executor "$EXECUTOR" --timeout 60 > "$OUT/cli.log" 2>&1 &
     client=$!
-    waited=0
-    while kill -0 "$client" 2>/dev/null && [ "$waited" -lt $((LIMIT * 10)) ]; do
-        sleep 0.1
-        waited=$((waited + 1))
-    done
-    if kill -0 "$client" 2>/dev/null; then
+    if ! exited_within_limit "$client"; then
         stalls=$((stalls + 1))
         evidence "$OUT/stall-$i.txt" "$server" "$client"
         cp "$OUT/srv.log" "$OUT/stall-$i.srv.log"
@@ -79,12 +84,7 @@ while [ "$i" -lt "$RUNS" ]; do
         echo "run $i: client exit $rc: $(tail -1 "$OUT/cli.log")"
     fi
     # --max-connections 1: the server exits once the connection has closed.
-    waited=0
-    while kill -0 "$server" 2>/dev/null && [ "$waited" -lt $((LIMIT * 10)) ]; do
-        sleep 0.1
-        waited=$((waited + 1))
-    done
-    if kill -0 "$server" 2>/dev/null; then
+    if ! exited_within_limit "$server"; then
         echo "run $i: server still running after the client finished"
         kill "$server" 2>/dev/null
     fi
