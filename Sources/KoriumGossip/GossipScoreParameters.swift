@@ -2,7 +2,7 @@
 ///
 /// Korium ships P3/P3b disabled (weight 0). Here they are enabled, with values derived from the
 /// topic's expected message rate as the v1.1 spec lays the parameters out (§P₃ and P₃b,
-/// §Parameter Decay), see ``GossipTopicScoreParameters/derived(expectedMessageRate:meshDegree:fullDeficitPenalty:)``.
+/// §Parameter Decay), see ``GossipTopicScoreParameters/derived(expectedMessageRate:meshDegree:fullDeficitPenalty:lateFullDeficitPenalty:)``.
 /// Korium caps P6 at 90 (weight −10); here P6 is the uncapped v1.1 formula with weight −15,
 /// see ``maxIPColocationPenalty`` and ``ipColocationFactorWeight``.
 public struct GossipScoreParameters: Sendable, Equatable {

@@ -55,7 +55,7 @@ public struct GossipExperiment {
     /// Uplink capacity of every node (0: unlimited).
     public var uplinkBitsPerSecond: Int64 = 50_000_000
     /// P3b penalty of a prune with a full P3 deficit, `|w3b|·threshold²`
-    /// (``GossipTopicScoreParameters/derived(expectedMessageRate:meshDegree:fullDeficitPenalty:)``);
+    /// (``GossipTopicScoreParameters/derived(expectedMessageRate:meshDegree:fullDeficitPenalty:lateFullDeficitPenalty:)``);
     /// nil: the derived default, `w3b = w3`.
     public var fullDeficitPenalty: Double?
     /// The same for a peer that kept sending copies too late for P3 (slow, not withholding).
